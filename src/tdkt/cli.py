@@ -1,0 +1,144 @@
+"""The `tdkt` command: Django's manage.py plus `demo`, `serve`, `worker` and `eligibility`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+SETTINGS = "tdkt.settings"
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tdkt", *argv])
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tdkt demo", description="Chạy bản trình diễn với dữ liệu mẫu.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--data-dir", default=None, help="thư mục chứa CSDL SQLite (mặc định: thư mục dữ liệu)"
+    )
+    parser.add_argument("--people", type=int, default=None, help="số cán bộ của dữ liệu mẫu (mặc định 3000)")
+    parser.add_argument("--no-worker", action="store_true", help="không chạy tiến trình tác vụ nền")
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["TDKT_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
+    os.environ.setdefault("TDKT_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    _django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from tdkt.demo.generator import DEMO_PASSWORD, demo_logins, load_demo_if_empty
+
+    print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['NAME']}", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    created = load_demo_if_empty(people=args.people, progress=lambda msg: print("  " + msg, flush=True))
+    print("Đã nạp dữ liệu mẫu." if created else "Dùng lại dữ liệu đã có.", flush=True)
+    url = f"http://127.0.0.1:{args.port}/"
+    print("\n" + "=" * 72)
+    print(f"  tdkt đang chạy tại {url}   (Ctrl+C để dừng)")
+    print(f"  Tài khoản dùng thử (mật khẩu đều là '{DEMO_PASSWORD}'):")
+    for username, role, unit in demo_logins():
+        print(f"    {username:<22} {role:<32} {unit}")
+    print("=" * 72 + "\n", flush=True)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS)
+    children: list[subprocess.Popen] = []
+    if not args.no_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "tdkt.cli", "worker"], env=env))
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tdkt.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    children.append(web)
+    try:
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tdkt serve", description="Máy chủ sản xuất (gunicorn).")
+    parser.add_argument("--bind", default=os.environ.get("TDKT_BIND", "0.0.0.0:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("TDKT_WEB_WORKERS", "4")))
+    parser.add_argument("--migrate", action="store_true", help="chạy migrate trước khi phục vụ")
+    args = parser.parse_args(argv)
+    if args.migrate:
+        _manage(["migrate", "--noinput"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tdkt.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "2",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+    ]
+    os.execv(sys.executable, cmd)
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    _manage(["db_worker", *argv])
+    return 0
+
+
+def eligibility(argv: list[str]) -> int:
+    _manage(["eligibility", *argv])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"demo": demo, "serve": serve, "worker": worker, "eligibility": eligibility}
+    if argv and argv[0] in commands:
+        return commands[argv[0]](argv[1:]) or 0
+    _manage(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,486 @@
+"""The one import pipeline of the project.
+
+read (python-calamine) → map columns by a spec (header names matched with `fold`, so case, diacritics
+and extra spaces do not matter) → validate every row into records, collecting errors that name the
+sheet, row and column in Vietnamese → check the whole file at once (duplicates, references, scope) →
+write the whole file in one transaction, or nothing when any row is wrong → report.
+
+An app describes one kind of import with an `Importer`: its `Spec` (the columns), `parse(row)` that
+turns a `Row` into a record dict, `check(records, actor, errors)` for what needs the whole file or the
+database, and `write(records, actor, source)` that calls the app's service and returns the counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+
+import python_calamine
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from tdkt.core.text import fold as fold_text
+
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 10
+MAX_STORED_ERRORS = 1000
+GUIDE_SHEET = "Hướng dẫn"
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (not an Excel file, no sheet, missing columns...)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: its key in the record, the header in the template and what it accepts."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False  # the column must be in the file (a value may still be optional)
+    help: str = ""  # format and allowed values, shown in the template's guide sheet
+    example: Any = ""
+    width: float = 16
+    text: bool = False  # formatted as text in the template (codes, ID numbers keep leading zeros)
+
+    def names(self) -> set[str]:
+        return {fold(self.header), *(fold(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    title: str
+    sheet: str
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = _("Sheet '%(sheet)s', dòng %(row)s") % {"sheet": self.sheet, "row": self.row}
+        if self.column:
+            where += _(", cột '%(column)s'") % {"column": self.column}
+        return f"{where}: {self.message}"
+
+
+class Errors:
+    """The errors of one file; `add` takes a column key and finds its header."""
+
+    def __init__(self, spec: Spec, sheet: str):
+        self.spec, self.sheet = spec, sheet
+        self.items: list[RowError] = []
+        self._rows_with_errors: set[int] = set()
+
+    def add(self, row: int, key: str | None, message: str) -> None:
+        header = self.spec.column(key).header if key else ""
+        self.items.append(RowError(self.sheet, row, header, str(message)))
+        self._rows_with_errors.add(row)
+
+    def has_row(self, row: int) -> bool:
+        return row in self._rows_with_errors
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def as_list(self) -> list[dict[str, Any]]:
+        ordered = sorted(self.items, key=lambda e: (e.row, e.column))
+        return [e.as_dict() | {"text": str(e)} for e in ordered[:MAX_STORED_ERRORS]]
+
+
+def fold(text: Any) -> str:
+    return fold_text(str(text) if text is not None else "")
+
+
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_TRUE = {"co", "x", "1", "yes", "true", "dung", "c"}
+_FALSE = {"khong", "0", "no", "false", "sai", "k"}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+class Row:
+    """One data row of the sheet: raw cells by key and typed getters that record errors in Vietnamese."""
+
+    def __init__(self, number: int, cells: Mapping[str, Any], present: set[str], errors: Errors):
+        self.number = number
+        self.cells = cells
+        self.present = present
+        self.errors = errors
+
+    def has(self, key: str) -> bool:
+        """The column is in the file (an absent column leaves the stored value untouched)."""
+        return key in self.present
+
+    def raw(self, key: str) -> Any:
+        value = self.cells.get(key, "")
+        return "" if value is None else value
+
+    def blank(self, key: str) -> bool:
+        value = self.raw(key)
+        return isinstance(value, str) and not value.strip()
+
+    def error(self, key: str | None, message: str) -> None:
+        self.errors.add(self.number, key, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors.has_row(self.number)
+
+    def _missing(self, key: str, required: bool) -> bool:
+        if self.blank(key):
+            if required:
+                self.error(key, _("Không được để trống."))
+            return True
+        return False
+
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+        if self._missing(key, required):
+            return ""
+        value = " ".join(_shown(self.raw(key)).split())
+        if max_length and len(value) > max_length:
+            self.error(key, _("Dài quá %(n)s ký tự.") % {"n": max_length})
+        return value
+
+    def date(self, key: str, *, required: bool = False) -> datetime.date | None:
+        if self._missing(key, required):
+            return None
+        value = self.raw(key)
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        match = _DATE_TEXT.match(str(value)) if isinstance(value, str) else None
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                pass
+        self.error(
+            key,
+            _("'%(value)s' không phải ngày hợp lệ (định dạng dd/mm/yyyy)") % {"value": _shown(value)},
+        )
+        return None
+
+    def integer(
+        self, key: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        if self._missing(key, required):
+            return None
+        value = self.raw(key)
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip())
+        if number is None:
+            self.error(key, _("'%(value)s' không phải số nguyên.") % {"value": _shown(value)})
+            return None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            self.error(
+                key,
+                _("%(value)s nằm ngoài khoảng cho phép (%(min)s–%(max)s).")
+                % {"value": number, "min": minimum if minimum is not None else "", "max": maximum or ""},
+            )
+            return None
+        return number
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return bool(value)
+        folded = fold(value)
+        if folded in _TRUE:
+            return True
+        if not folded or folded in _FALSE:
+            return False
+        self.error(key, _("'%(value)s' không hợp lệ; ghi “Có” hoặc để trống.") % {"value": _shown(value)})
+        return False
+
+    def choice(self, key: str, choices: Iterable[tuple[str, Any]], *, required: bool = False) -> str:
+        """A value given by its code or its Vietnamese label, whatever the case and accents."""
+        if self._missing(key, required):
+            return ""
+        choices = list(choices)
+        wanted = fold(_shown(self.raw(key)))
+        for code, label in choices:
+            if wanted in (fold(code), fold(label)):
+                return code
+        allowed = "; ".join(str(label) for _code, label in choices)
+        self.error(
+            key,
+            _("'%(value)s' không thuộc các giá trị cho phép: %(allowed)s.")
+            % {"value": _shown(self.raw(key)), "allowed": allowed},
+        )
+        return ""
+
+
+class Importer(Protocol):
+    spec: Spec
+
+    def parse(self, row: Row) -> dict[str, Any] | None: ...
+
+    def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None: ...
+
+    def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]: ...
+
+
+def chunks(values: Iterable[Any], size: int = 500) -> Iterable[list[Any]]:
+    """Sorted distinct values in slices, for `__in` lookups that stay under the database's limits."""
+    ordered = sorted({v for v in values if v not in (None, "")})
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def open_workbook(file: IO[bytes] | bytes) -> python_calamine.CalamineWorkbook:
+    data = file if isinstance(file, bytes) else _read_all(file)
+    if not data:
+        raise ImportFileError(_("Tệp rỗng."))
+    if not data.startswith(ZIP_MAGIC):
+        raise ImportFileError(
+            _("Tệp không phải Excel .xlsx (hãy lưu tệp dưới dạng “Excel Workbook (.xlsx)”).")
+        )
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several error kinds for broken zips and XML
+        raise ImportFileError(
+            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
+        ) from exc
+
+
+def _read_all(file: IO[bytes]) -> bytes:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read()
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return data
+
+
+def _pick_sheet(workbook, spec: Spec) -> str:
+    names = workbook.sheet_names
+    wanted = fold(spec.sheet)
+    for name in names:
+        if fold(name) == wanted:
+            return name
+    candidates = [n for n in names if fold(n) != fold(GUIDE_SHEET)]
+    if not candidates:
+        raise ImportFileError(_("Tệp không có sheet dữ liệu nào."))
+    return candidates[0]
+
+
+def _load_rows(workbook, sheet: str) -> list[list[Any]]:
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise ImportFileError(_("Không đọc được sheet '%(sheet)s': tệp bị hỏng.") % {"sheet": sheet}) from exc
+
+
+def _map_header(rows: list[list[Any]], spec: Spec, sheet: str) -> tuple[int, dict[int, str]]:
+    """Find the header row among the first rows: the one naming most of the spec's columns."""
+    best: tuple[int, dict[int, str]] = (-1, {})
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping: dict[int, str] = {}
+        for col, cell in enumerate(cells):
+            name = fold(cell)
+            if not name:
+                continue
+            for column in spec.columns:
+                if name in column.names() and column.key not in mapping.values():
+                    mapping[col] = column.key
+                    break
+        if len(mapping) > len(best[1]):
+            best = (index, mapping)
+    index, mapping = best
+    if not mapping:
+        raise ImportFileError(
+            _(
+                "Sheet '%(sheet)s' không có dòng tiêu đề với các cột của mẫu nhập “%(title)s”; "
+                "hãy dùng tệp mẫu tải về từ hệ thống."
+            )
+            % {"sheet": sheet, "title": spec.title}
+        )
+    missing = [c.header for c in spec.columns if c.required and c.key not in mapping.values()]
+    if missing:
+        raise ImportFileError(
+            _("Sheet '%(sheet)s' thiếu cột bắt buộc: %(columns)s.")
+            % {"sheet": sheet, "columns": ", ".join(f"'{m}'" for m in missing)}
+        )
+    return index, mapping
+
+
+@dataclass
+class Sheet:
+    name: str
+    present: set[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (Excel row number, cells by key)
+
+
+def read_sheet(file: IO[bytes] | bytes, spec: Spec) -> Sheet:
+    """Open the file, find the sheet and its header, and return the non-empty data rows."""
+    workbook = open_workbook(file)
+    name = _pick_sheet(workbook, spec)
+    rows = _load_rows(workbook, name)
+    header_index, mapping = _map_header(rows, spec, name)
+    sheet = Sheet(name=name, present=set(mapping.values()))
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        by_key = {key: cells[col] if col < len(cells) else "" for col, key in mapping.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in by_key.values()):
+            continue
+        sheet.rows.append((index + 1, by_key))
+    if not sheet.rows:
+        raise ImportFileError(_("Sheet '%(sheet)s' không có dòng dữ liệu nào.") % {"sheet": name})
+    return sheet
+
+
+def check_file(file: IO[bytes] | bytes, spec: Spec) -> Sheet:
+    """What the upload form checks before a job is created: the file opens and has the columns."""
+    return read_sheet(file, spec)
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+
+def run(
+    file: IO[bytes] | bytes, importer: Importer, *, actor, source: str, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Validate every row, then write all of them in one transaction (inside `importer.write`) or none.
+
+    Returns {"total", "created", "updated", "unchanged", "errors": [...], "error_count"}. Raises
+    ImportFileError when the file as a whole is unusable.
+    """
+    spec = importer.spec
+    sheet = read_sheet(file, spec)
+    total = len(sheet.rows)
+    steps = total * 2
+
+    def report(done: int, message: str) -> None:
+        if progress:
+            progress(done, steps, message)
+
+    errors = Errors(spec, sheet.name)
+    records: list[dict[str, Any]] = []
+    checking = _("Đang kiểm tra dữ liệu")
+    for done, (number, cells) in enumerate(sheet.rows, start=1):
+        row = Row(number, cells, sheet.present, errors)
+        record = importer.parse(row)
+        if record is not None and row.ok:
+            record["_row"] = number
+            records.append(record)
+        report(done, checking)
+    if records:  # whole-file checks on the rows that are valid by themselves, so all errors show at once
+        importer.check(records, actor=actor, errors=errors)
+    result: dict[str, Any] = {"total": total, "created": 0, "updated": 0, "unchanged": 0, "sheet": sheet.name}
+    if errors:
+        result |= {"errors": errors.as_list(), "error_count": len(errors)}
+        return result
+    report(total, _("Đang ghi dữ liệu"))
+    counts = importer.write(records, actor=actor, source=source)
+    report(steps, _("Hoàn tất"))
+    return result | counts | {"errors": [], "error_count": 0}
+
+
+# ---------------------------------------------------------------------------------------------- template
+
+
+def write_template(out: IO[bytes], spec: Spec, *, examples: Mapping[str, Any] | None = None) -> None:
+    """The downloadable template: the header row, one example row and a guide sheet for every column."""
+    examples = {c.key: c.example for c in spec.columns} | dict(examples or {})
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    try:
+        header_fmt = workbook.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+        )
+        required_fmt = workbook.add_format(
+            {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True}
+        )
+        text_fmt = workbook.add_format({"num_format": "@"})
+        date_fmt = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        bold_wrap = workbook.add_format({"text_wrap": True, "valign": "top", "bold": True})
+        ws = workbook.add_worksheet(spec.sheet[:31])
+        for col, column in enumerate(spec.columns):
+            ws.set_column(col, col, column.width, text_fmt if column.text else None)
+            ws.write_string(0, col, column.header, required_fmt if column.required else header_fmt)
+            value = examples.get(column.key, "")
+            if isinstance(value, datetime.date):
+                ws.write_datetime(1, col, datetime.datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                ws.write_number(1, col, value)
+            elif value not in ("", None):
+                ws.write_string(1, col, str(value))
+        ws.freeze_panes(1, 0)
+        guide = workbook.add_worksheet(GUIDE_SHEET)
+        guide.set_column(0, 0, 28)
+        guide.set_column(1, 1, 12)
+        guide.set_column(2, 2, 80)
+        guide.write_string(0, 0, str(spec.title), bold_wrap)
+        guide.write_string(
+            1,
+            0,
+            _(
+                "Nhập từ dòng 2 của sheet '%(sheet)s' (có thể xoá dòng ví dụ). Ngày ghi dd/mm/yyyy. "
+                "Tệp có bất kỳ dòng lỗi nào sẽ không được ghi; hệ thống báo lỗi theo sheet, dòng, cột. "
+                "Nhập lại cùng một tệp không làm thay đổi dữ liệu."
+            )
+            % {"sheet": spec.sheet},
+        )
+        for col, text in enumerate((_("Cột"), _("Bắt buộc"), _("Giá trị cho phép, định dạng"))):
+            guide.write_string(3, col, text, header_fmt)
+        for r, column in enumerate(spec.columns, start=4):
+            guide.write_string(r, 0, column.header, wrap)
+            guide.write_string(r, 1, _("Có") if column.required else "", wrap)
+            guide.write_string(r, 2, str(column.help), wrap)
+    finally:
+        workbook.close()
+
+
+def template_bytes(spec: Spec, *, examples: Mapping[str, Any] | None = None) -> bytes:
+    out = io.BytesIO()
+    write_template(out, spec, examples=examples)
+    return out.getvalue()

@@ -1,0 +1,93 @@
+"""Models with no domain: timestamps, the audit trail and background-job progress."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tdkt.core.enums import AuditAction, JobStatus
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One row per change: who, when, what object, which fields went from what to what."""
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("loại"), max_length=10, choices=AuditAction.choices)
+    event = models.CharField(_("sự kiện"), max_length=80, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=80, db_index=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    unit_id_ref = models.BigIntegerField(_("đơn vị"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.event} {self.object_repr}"
+
+
+class Job(models.Model):
+    """A long job (import, batch evaluation, report) that a task runs and a page polls for progress."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("loại"), max_length=50)
+    title = models.CharField(_("tên"), max_length=255)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    total = models.PositiveIntegerField(_("tổng"), default=0)
+    done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    message = models.TextField(_("thông báo"), blank=True)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    file = models.FileField(_("tệp"), upload_to="jobs/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tác vụ nền")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

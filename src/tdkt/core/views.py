@@ -1,0 +1,193 @@
+"""Views with no domain: health check, dashboard, audit trail."""
+
+from __future__ import annotations
+
+from django import forms
+from django.apps import apps
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tdkt.core import dashboard as dashboard_registry
+from tdkt.core.access import authenticated, permission_required, public
+from tdkt.core.enums import AuditAction, JobStatus
+from tdkt.core.models import AuditEvent, Job
+from tdkt.core.paging import paginate
+
+
+@public
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+# (url name, label, permission, icon): shortcuts shown on the dashboard to users who may use them
+SHORTCUTS = [
+    ("org:import_start", gettext_lazy("Nhập dữ liệu từ Excel"), "org.import", "upload"),
+    ("core:audit_list", gettext_lazy("Nhật ký thay đổi"), "core.view_audit", "journal-text"),
+]
+
+# object types whose page we can link to from the audit trail
+OBJECT_PAGES = {"org.person": "org:person_detail", "org.unit": "org:unit_detail"}
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # an app that has not mounted this page yet
+        return None
+
+
+@require_GET
+@authenticated
+def dashboard(request):
+    user = request.user
+    is_admin = user.has_perm("core.view_audit")
+    panels = [
+        mark_safe(render_to_string(p["template"], p["context"], request=request))  # noqa: S308 our templates
+        for p in dashboard_registry.panels(request)
+    ]
+    shortcuts = []
+    for name, label, perm, icon in SHORTCUTS:
+        url = _url(name)
+        if url and user.has_perm(perm):
+            shortcuts.append({"url": url, "label": label, "icon": icon})
+    jobs = Job.objects.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+    if not is_admin:
+        jobs = jobs.filter(created_by=user)
+    jobs = list(jobs.order_by("-created_at")[:5])
+    for job in jobs:
+        job.url = _url("core:job_detail", job.pk)
+    context = {
+        "cards": dashboard_registry.cards(request),
+        "panels": panels,
+        "shortcuts": shortcuts,
+        "jobs": jobs,
+        "recent_events": list(AuditEvent.objects.order_by("-at", "-id")[:8]) if is_admin else [],
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=gettext_lazy("Người thực hiện"), required=False, max_length=150)
+    event = forms.ChoiceField(label=gettext_lazy("Sự kiện"), required=False)
+    object_type = forms.ChoiceField(label=gettext_lazy("Loại đối tượng"), required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Loại thay đổi"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả"))] + list(AuditAction.choices),
+    )
+    date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        events = AuditEvent.objects.order_by("event").values_list("event", flat=True).distinct()
+        types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        self.fields["event"].choices = [("", _("Tất cả"))] + [(e, e) for e in events]
+        self.fields["object_type"].choices = [("", _("Tất cả"))] + [(t, t) for t in types if t]
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs["placeholder"] = "dd/mm/yyyy"
+            self.fields[name].error_messages["invalid"] = _("Ngày phải có dạng dd/mm/yyyy, ví dụ 31/12/2024.")
+        for name, fld in self.fields.items():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(fld.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            fld.widget.attrs["class"] = css + (" is-invalid" if name in self.errors else "")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
+        return data
+
+    def filter(self, qs):
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        )
+        if data.get("actor"):
+            qs = qs.filter(actor_name__icontains=data["actor"].strip())
+        for name in ("event", "object_type", "action"):
+            if data.get(name):
+                qs = qs.filter(**{name: data[name]})
+        if data.get("date_from"):
+            qs = qs.filter(at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            qs = qs.filter(at__date__lte=data["date_to"])
+        return qs
+
+
+def _field_labels(object_type: str) -> dict[str, str]:
+    """Verbose names of the fields of "app.model", looked up in the app registry (core imports no app)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return {}
+    return {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+
+
+def _readable(value):
+    if value is True:
+        return _("Có")
+    if value is False:
+        return _("Không")
+    return value
+
+
+def _change_rows(changes, labels: dict[str, str]) -> list[dict]:
+    """{"field": [old, new]} as rows; any other detail (a created record's values) as new values only."""
+    if not isinstance(changes, dict):
+        return [{"field": "", "label": "", "old": None, "new": changes, "has_old": False}]
+    rows = []
+    for name, value in changes.items():
+        row = {"field": name, "label": labels.get(name, name)}
+        if isinstance(value, list) and len(value) == 2:
+            row.update(old=_readable(value[0]), new=_readable(value[1]), has_old=True)
+        else:
+            row.update(old=None, new=_readable(value), has_old=False)
+        rows.append(row)
+    return rows
+
+
+@require_GET
+@permission_required("core.view_audit")
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.order_by("-at", "-id"))
+    page = paginate(request, events, 50)
+    labels: dict[str, dict[str, str]] = {}
+    for event in page.object_list:
+        if event.object_type not in labels:
+            labels[event.object_type] = _field_labels(event.object_type)
+        event.change_rows = _change_rows(event.changes, labels[event.object_type])
+        page_name = OBJECT_PAGES.get(event.object_type)
+        event.url = _url(page_name, event.object_id) if page_name and event.object_id.isdigit() else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": params.urlencode(),
+        "breadcrumbs": [(_("Nhật ký thay đổi"), None)],
+    }
+    return render(request, "core/audit_list.html", context)

@@ -1,0 +1,585 @@
+"""What can be imported into the organisation from Excel: people, yearly evaluations, award records.
+
+Each kind is a column spec plus a row validator (`parse`), a whole-file check (`check`: duplicates,
+references, the importing officer's scope) and `write`, which hands the records to the one service of
+org/services.py that writes them. The pipeline itself is core/imports.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tdkt.accounts.scope import scope_for
+from tdkt.core.imports import Column, Errors, Row, Spec, chunks
+from tdkt.org import services
+from tdkt.org.enums import (
+    AwardBasis,
+    AwardCode,
+    DisciplineForm,
+    Employment,
+    Gender,
+    IssuerLevel,
+    LeaveKind,
+    Rating,
+)
+from tdkt.org.models import Collective, Person, Unit
+
+IMPORT_ACTION = "org.import"
+
+
+def _choices_help(choices, suffix: str = "") -> str:
+    text = "; ".join(f"{code} = {label}" for code, label in choices)
+    if suffix == "code_or_name":
+        text += _(" (ghi mã hoặc tên)")
+    elif suffix == "person_only":
+        text += _(" (chỉ với cá nhân; để trống nếu không có)")
+    return text
+
+
+_labels = lazy(_choices_help, str)  # evaluated when the guide sheet is written, in the user's language
+
+
+def _person_lookup(codes) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for part in chunks(codes):
+        for person in Person.objects.filter(code__in=part).select_related("current_unit"):
+            found[person.code] = person
+    return found
+
+
+def _collective_lookup(codes) -> dict[str, Collective]:
+    found: dict[str, Collective] = {}
+    for part in chunks(codes):
+        for collective in Collective.objects.filter(code__in=part).select_related("unit"):
+            found[collective.code] = collective
+    return found
+
+
+def _year_bounds() -> tuple[int, int]:
+    return 1945, timezone.localdate().year + 1
+
+
+def _first_rows(records, key_of) -> dict[Any, int]:
+    """Key -> first row number; used to name both rows of a duplicate."""
+    first: dict[Any, int] = {}
+    for record in records:
+        key = key_of(record)
+        if key is not None:
+            first.setdefault(key, record["_row"])
+    return first
+
+
+# ---------------------------------------------------------------------------------------------- people
+
+
+def _id_number(row: Row) -> str | None:
+    value = row.raw("id_number")
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+        if len(text) in (10, 11):  # a number-formatted cell lost the leading zeros of a 12-digit ID
+            text = text.zfill(12)
+    else:
+        text = "".join(str(value).split())
+    if not text:
+        return None
+    if not text.isdigit() or len(text) not in (9, 12):
+        row.error(
+            "id_number",
+            _("'%(value)s' không hợp lệ: số định danh cá nhân gồm 12 chữ số (hoặc 9 chữ số CMND cũ).")
+            % {"value": text},
+        )
+        return None
+    return text
+
+
+class PeopleImporter:
+    spec = Spec(
+        kind="people",
+        title=gettext_lazy("Danh sách cán bộ"),
+        sheet="Cán bộ",
+        columns=(
+            Column(
+                "code",
+                "Mã cán bộ",
+                ("Mã CB", "Mã số cán bộ"),
+                required=True,
+                text=True,
+                example="CB0001",
+                help=gettext_lazy("Mã duy nhất của cán bộ; nhập lại cùng mã thì cập nhật hồ sơ đó."),
+            ),
+            Column(
+                "family_name", "Họ", required=True, example="Nguyễn", width=12, help=gettext_lazy("Bắt buộc.")
+            ),
+            Column("middle_name", "Tên đệm", ("Tên lót", "Đệm"), example="Văn", width=12),
+            Column(
+                "given_name", "Tên", required=True, example="An", width=10, help=gettext_lazy("Bắt buộc.")
+            ),
+            Column(
+                "gender", "Giới tính", required=True, example="Nam", width=10, help=_labels(Gender.choices)
+            ),
+            Column(
+                "birth_date",
+                "Ngày sinh",
+                example=datetime.date(1985, 5, 1),
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy (ô kiểu ngày hoặc văn bản)."),
+            ),
+            Column("ethnicity", "Dân tộc", example="Kinh", width=10),
+            Column(
+                "id_number",
+                "Số định danh cá nhân",
+                ("Số định danh", "CCCD", "Số CCCD", "CMND", "Số CMND"),
+                text=True,
+                example="001085000123",
+                width=16,
+                help=gettext_lazy("12 chữ số (hoặc 9 chữ số CMND cũ); không trùng với người khác."),
+            ),
+            Column("position", "Chức vụ", example="Chuyên viên", width=18),
+            Column(
+                "job_title", "Chức danh", ("Ngạch", "Chức danh nghề nghiệp"), example="Chuyên viên", width=18
+            ),
+            Column(
+                "employment", "Loại cán bộ", example="Công chức", width=16, help=_labels(Employment.choices)
+            ),
+            Column(
+                "direct_worker",
+                "Lao động trực tiếp",
+                ("Người lao động trực tiếp",),
+                width=10,
+                help=gettext_lazy("“Có” hoặc để trống."),
+            ),
+            Column(
+                "leader",
+                "Lãnh đạo, quản lý",
+                ("Lãnh đạo", "Lãnh đạo quản lý"),
+                width=10,
+                help=gettext_lazy("“Có” hoặc để trống."),
+            ),
+            Column(
+                "unit_code",
+                "Mã đơn vị",
+                required=True,
+                text=True,
+                example="VU-A",
+                width=12,
+                help=gettext_lazy(
+                    "Mã đơn vị công tác hiện tại, trong phạm vi bạn được nhập; "
+                    "đổi mã đơn vị là điều động (giữ lịch sử)."
+                ),
+            ),
+            Column(
+                "joined",
+                "Ngày vào cơ quan",
+                ("Ngày tuyển dụng",),
+                example=datetime.date(2010, 1, 1),
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy."),
+            ),
+        ),
+    )
+
+    def parse(self, row: Row) -> dict[str, Any] | None:
+        record: dict[str, Any] = {
+            "code": row.text("code", required=True, max_length=30),
+            "family_name": row.text("family_name", required=True, max_length=50),
+            "given_name": row.text("given_name", required=True, max_length=50),
+            "gender": row.choice("gender", Gender.choices, required=True),
+            "unit_code": row.text("unit_code", required=True, max_length=30),
+        }
+        optional = {
+            "middle_name": lambda: row.text("middle_name", max_length=80),
+            "birth_date": lambda: row.date("birth_date"),
+            "ethnicity": lambda: row.text("ethnicity", max_length=40),
+            "id_number": lambda: _id_number(row),
+            "position": lambda: row.text("position", max_length=120),
+            "job_title": lambda: row.text("job_title", max_length=120),
+            "employment": lambda: row.choice("employment", Employment.choices) or Employment.CIVIL_SERVANT,
+            "direct_worker": lambda: row.boolean("direct_worker"),
+            "leader": lambda: row.boolean("leader"),
+            "joined": lambda: row.date("joined"),
+        }
+        for key, read in optional.items():
+            if row.has(key):
+                record[key] = read()
+        today = timezone.localdate()
+        for key in ("birth_date", "joined"):
+            if record.get(key) and record[key] > today:
+                row.error(key, _("Ngày %(d)s ở tương lai.") % {"d": record[key].strftime("%d/%m/%Y")})
+        return record
+
+    def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None:
+        scope = scope_for(actor, IMPORT_ACTION)
+        first_code = _first_rows(records, lambda r: r["code"].casefold())
+        first_id = _first_rows(records, lambda r: r.get("id_number"))
+        for r in records:
+            first = first_code[r["code"].casefold()]
+            if first != r["_row"]:
+                errors.add(
+                    r["_row"],
+                    "code",
+                    _("Mã cán bộ '%(code)s' trùng với dòng %(row)s.") % {"code": r["code"], "row": first},
+                )
+            if r.get("id_number") and first_id[r["id_number"]] != r["_row"]:
+                errors.add(
+                    r["_row"],
+                    "id_number",
+                    _("Số định danh %(n)s trùng với dòng %(row)s.")
+                    % {"n": r["id_number"], "row": first_id[r["id_number"]]},
+                )
+        units: dict[str, Unit] = {}
+        for part in chunks(r["unit_code"] for r in records):
+            units.update({u.code.casefold(): u for u in Unit.objects.filter(code__in=part)})
+        if len(units) < len({r["unit_code"].casefold() for r in records}):  # codes typed in another case
+            for u in Unit.objects.only("id", "code", "path"):
+                units.setdefault(u.code.casefold(), u)
+        existing = _person_lookup(r["code"] for r in records)
+        holders: dict[str, str] = {}
+        for part in chunks(r.get("id_number") for r in records):
+            holders.update(dict(Person.objects.filter(id_number__in=part).values_list("id_number", "code")))
+        for r in records:
+            unit = units.get(r["unit_code"].casefold())
+            if unit is None:
+                errors.add(
+                    r["_row"], "unit_code", _("Không có đơn vị mã '%(code)s'.") % {"code": r["unit_code"]}
+                )
+            elif not scope.covers(unit):
+                errors.add(
+                    r["_row"],
+                    "unit_code",
+                    _("Bạn không có quyền nhập dữ liệu cho đơn vị '%(unit)s' (%(code)s).")
+                    % {"unit": unit.name, "code": unit.code},
+                )
+            else:
+                r["unit_id"] = unit.pk
+            person = existing.get(r["code"])
+            if person is not None and not scope.covers(person.current_unit):
+                errors.add(
+                    r["_row"],
+                    "code",
+                    _("Cán bộ %(code)s (%(name)s) thuộc đơn vị ngoài phạm vi bạn được nhập.")
+                    % {"code": person.code, "name": person.full_name},
+                )
+            holder = holders.get(r.get("id_number") or "")
+            if holder and holder != r["code"]:
+                errors.add(
+                    r["_row"],
+                    "id_number",
+                    _("Số định danh %(n)s đã có ở hồ sơ cán bộ %(code)s.")
+                    % {"n": r["id_number"], "code": holder},
+                )
+
+    def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]:
+        return services.import_people(actor=actor, rows=records, source=source)
+
+
+# ---------------------------------------------------------------------------------------------- subjects
+
+
+def _subject_columns() -> tuple[Column, Column]:
+    return (
+        Column(
+            "person_code",
+            "Mã cán bộ",
+            ("Mã CB",),
+            text=True,
+            example="CB0001",
+            width=12,
+            help=gettext_lazy("Mã cán bộ, hoặc để trống và ghi mã tập thể."),
+        ),
+        Column(
+            "collective_code",
+            "Mã tập thể",
+            text=True,
+            width=12,
+            help=gettext_lazy("Mã tập thể (khi dòng là của tập thể)."),
+        ),
+    )
+
+
+def _parse_subject(row: Row, record: dict[str, Any]) -> None:
+    person = row.text("person_code", max_length=30) if row.has("person_code") else ""
+    collective = row.text("collective_code", max_length=40) if row.has("collective_code") else ""
+    if bool(person) == bool(collective):
+        key = (
+            "person_code"
+            if row.has("person_code")
+            else ("collective_code" if row.has("collective_code") else None)
+        )
+        row.error(key, _("Ghi mã cán bộ hoặc mã tập thể (một trong hai)."))
+    record["person_code"], record["collective_code"] = person, collective
+
+
+def _resolve_subjects(records, *, actor, errors: Errors) -> None:
+    """Attach person_id / collective_id and unit_id; a subject outside the actor's scope is an error."""
+    scope = scope_for(actor, IMPORT_ACTION)
+    people = _person_lookup(r["person_code"] for r in records if r["person_code"])
+    collectives = _collective_lookup(r["collective_code"] for r in records if r["collective_code"])
+    for r in records:
+        if r["person_code"]:
+            person = people.get(r["person_code"])
+            if person is None:
+                errors.add(
+                    r["_row"], "person_code", _("Không có cán bộ mã '%(code)s'.") % {"code": r["person_code"]}
+                )
+            elif not scope.covers(person.current_unit):
+                errors.add(
+                    r["_row"],
+                    "person_code",
+                    _("Cán bộ %(code)s (%(name)s) thuộc đơn vị ngoài phạm vi bạn được nhập.")
+                    % {"code": person.code, "name": person.full_name},
+                )
+            else:
+                r["person_id"], r["collective_id"], r["unit_id"] = person.pk, None, person.current_unit_id
+        else:
+            collective = collectives.get(r["collective_code"])
+            if collective is None:
+                errors.add(
+                    r["_row"],
+                    "collective_code",
+                    _("Không có tập thể mã '%(code)s'.") % {"code": r["collective_code"]},
+                )
+            elif not scope.covers(collective.unit):
+                errors.add(
+                    r["_row"],
+                    "collective_code",
+                    _("Tập thể %(code)s thuộc đơn vị ngoài phạm vi bạn được nhập.")
+                    % {"code": collective.code},
+                )
+            else:
+                r["person_id"], r["collective_id"], r["unit_id"] = None, collective.pk, collective.unit_id
+
+
+def _subject_key(r) -> tuple[str, str]:
+    return ("p", r["person_code"].casefold()) if r["person_code"] else ("c", r["collective_code"].casefold())
+
+
+def _subject_column(r) -> str:
+    return "person_code" if r["person_code"] else "collective_code"
+
+
+# ---------------------------------------------------------------------------------------------- evaluations
+
+
+def _rating_choices():
+    for code, label in Rating.choices:
+        yield code, label
+        yield code, str(label).removesuffix(" nhiệm vụ")
+
+
+class EvaluationsImporter:
+    spec = Spec(
+        kind="evaluations",
+        title=gettext_lazy("Đánh giá, xếp loại hằng năm"),
+        sheet="Đánh giá",
+        columns=(
+            *_subject_columns(),
+            Column(
+                "year",
+                "Năm",
+                required=True,
+                example=timezone.localdate().year - 1,
+                width=8,
+                help=gettext_lazy("Năm đánh giá, ví dụ 2024."),
+            ),
+            Column(
+                "rating",
+                "Xếp loại",
+                ("Mức xếp loại", "Xếp loại chất lượng", "Đánh giá"),
+                required=True,
+                example="htxs",
+                width=14,
+                help=_labels(Rating.choices, "code_or_name"),
+            ),
+            Column(
+                "months_worked",
+                "Số tháng công tác",
+                ("Số tháng",),
+                example=12,
+                width=10,
+                help=gettext_lazy("Số nguyên 0–12."),
+            ),
+            Column("note", "Ghi chú", width=20),
+            Column(
+                "discipline_form",
+                "Hình thức kỷ luật",
+                ("Kỷ luật",),
+                width=16,
+                help=_labels(DisciplineForm.choices, "person_only"),
+            ),
+            Column(
+                "discipline_date",
+                "Ngày kỷ luật",
+                ("Ngày quyết định kỷ luật",),
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy; bắt buộc khi có hình thức kỷ luật."),
+            ),
+            Column("leave_kind", "Loại nghỉ", width=14, help=_labels(LeaveKind.choices)),
+            Column("leave_start", "Nghỉ từ ngày", width=12, help=gettext_lazy("Ngày dd/mm/yyyy.")),
+            Column("leave_end", "Nghỉ đến ngày", width=12, help=gettext_lazy("Ngày dd/mm/yyyy.")),
+        ),
+    )
+
+    def parse(self, row: Row) -> dict[str, Any] | None:
+        low, high = _year_bounds()
+        record: dict[str, Any] = {}
+        _parse_subject(row, record)
+        record["year"] = row.integer("year", required=True, minimum=low, maximum=high)
+        record["rating"] = row.choice("rating", _rating_choices(), required=True)
+        if row.has("months_worked"):
+            record["months_worked"] = row.integer("months_worked", minimum=0, maximum=12)
+        if row.has("note"):
+            record["note"] = row.text("note", max_length=255)
+        form = row.choice("discipline_form", DisciplineForm.choices) if row.has("discipline_form") else ""
+        decided = row.date("discipline_date") if row.has("discipline_date") else None
+        if form or decided:
+            if not form:
+                row.error("discipline_form", _("Có ngày kỷ luật nhưng thiếu hình thức kỷ luật."))
+            if not decided and row.has("discipline_form") and not row.blank("discipline_form"):
+                row.error(
+                    "discipline_date" if row.has("discipline_date") else "discipline_form",
+                    _("Thiếu ngày kỷ luật."),
+                )
+            record["discipline"] = {"form": form, "decided_on": decided}
+        kind = row.choice("leave_kind", LeaveKind.choices) if row.has("leave_kind") else ""
+        start = row.date("leave_start") if row.has("leave_start") else None
+        end = row.date("leave_end") if row.has("leave_end") else None
+        if kind or start or end:
+            if not (kind and start and end):
+                key = next(
+                    k for k, v in (("leave_kind", kind), ("leave_start", start), ("leave_end", end)) if not v
+                )
+                if row.has(key):
+                    row.error(key, _("Nghỉ cần đủ loại nghỉ, từ ngày và đến ngày."))
+                else:
+                    row.error("leave_kind", _("Nghỉ cần đủ loại nghỉ, từ ngày và đến ngày."))
+            elif end < start:
+                row.error("leave_end", _("“Nghỉ đến ngày” phải sau hoặc bằng “Nghỉ từ ngày”."))
+            record["leave"] = {"kind": kind, "start": start, "end": end}
+        if record["collective_code"] and ("discipline" in record or "leave" in record):
+            row.error(
+                "discipline_form" if "discipline" in record else "leave_kind",
+                _("Kỷ luật và nghỉ chỉ ghi cho cá nhân."),
+            )
+        return record
+
+    def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None:
+        first = _first_rows(records, lambda r: (_subject_key(r), r["year"]))
+        for r in records:
+            row = first[(_subject_key(r), r["year"])]
+            if row != r["_row"]:
+                errors.add(
+                    r["_row"],
+                    "year",
+                    _("Đối tượng này đã có đánh giá năm %(y)s ở dòng %(row)s.")
+                    % {"y": r["year"], "row": row},
+                )
+        _resolve_subjects(records, actor=actor, errors=errors)
+
+    def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]:
+        return services.import_evaluations(actor=actor, rows=records, source=source)
+
+
+# ---------------------------------------------------------------------------------------------- awards
+
+
+class AwardsImporter:
+    spec = Spec(
+        kind="awards",
+        title=gettext_lazy("Khen thưởng đã nhận"),
+        sheet="Khen thưởng",
+        columns=(
+            *_subject_columns(),
+            Column(
+                "award_code",
+                "Danh hiệu, hình thức",
+                ("Danh hiệu", "Hình thức khen thưởng", "Mã danh hiệu", "Danh hiệu, hình thức khen thưởng"),
+                required=True,
+                example="cstd_co_so",
+                width=22,
+                help=_labels(AwardCode.choices, "code_or_name"),
+            ),
+            Column(
+                "first_year",
+                "Từ năm",
+                example=timezone.localdate().year - 1,
+                width=8,
+                help=gettext_lazy("Năm đầu của thành tích; để trống nếu bằng “Đến năm”."),
+            ),
+            Column(
+                "last_year",
+                "Đến năm",
+                ("Năm",),
+                required=True,
+                example=timezone.localdate().year - 1,
+                width=8,
+                help=gettext_lazy("Năm cuối của thành tích."),
+            ),
+            Column(
+                "decision_number", "Số quyết định", required=True, text=True, example="123/QĐ-BTN", width=16
+            ),
+            Column(
+                "decided_on",
+                "Ngày quyết định",
+                required=True,
+                example=datetime.date(2024, 12, 20),
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy."),
+            ),
+            Column("signer", "Người ký", example="Bộ trưởng", width=18),
+            Column("basis", "Loại khen thưởng", width=20, help=_labels(AwardBasis.choices)),
+            Column("issuer_level", "Cấp khen", width=16, help=_labels(IssuerLevel.choices)),
+            Column("issuer_name", "Cơ quan khen", width=22),
+        ),
+    )
+
+    def parse(self, row: Row) -> dict[str, Any] | None:
+        low, high = _year_bounds()
+        record: dict[str, Any] = {}
+        _parse_subject(row, record)
+        record["award_code"] = row.choice("award_code", AwardCode.choices, required=True)
+        record["last_year"] = row.integer("last_year", required=True, minimum=low, maximum=high)
+        first = row.integer("first_year", minimum=low, maximum=high) if row.has("first_year") else None
+        record["first_year"] = first or record["last_year"]
+        if first and record["last_year"] and first > record["last_year"]:
+            row.error("first_year", _("“Từ năm” phải nhỏ hơn hoặc bằng “Đến năm”."))
+        record["decision_number"] = row.text("decision_number", required=True, max_length=60)
+        record["decided_on"] = row.date("decided_on", required=True)
+        if row.has("signer"):
+            record["signer"] = row.text("signer", max_length=120)
+        if row.has("basis"):
+            record["basis"] = row.choice("basis", AwardBasis.choices) or AwardBasis.CONG_TRANG
+        if row.has("issuer_level"):
+            record["issuer_level"] = row.choice("issuer_level", IssuerLevel.choices)
+        if row.has("issuer_name"):
+            record["issuer_name"] = row.text("issuer_name", max_length=255)
+        return record
+
+    def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None:
+        def key(r):
+            return (_subject_key(r), r["award_code"], r["last_year"], r["decision_number"].casefold())
+
+        first = _first_rows(records, key)
+        for r in records:
+            if first[key(r)] != r["_row"]:
+                errors.add(
+                    r["_row"],
+                    "decision_number",
+                    _(
+                        "Khen thưởng này (cùng đối tượng, danh hiệu, năm và số quyết định) trùng với dòng "
+                        "%(row)s."
+                    )
+                    % {"row": first[key(r)]},
+                )
+        _resolve_subjects(records, actor=actor, errors=errors)
+
+    def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]:
+        return services.import_awards(actor=actor, rows=records, source=source)
+
+
+IMPORTERS = {"people": PeopleImporter(), "evaluations": EvaluationsImporter(), "awards": AwardsImporter()}

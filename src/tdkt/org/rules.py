@@ -1,0 +1,10 @@
+from tdkt.accounts.rules import register
+
+register(
+    "org.view_unit",
+    "org.view_person",
+    "org.view_private",
+    "org.change_person",
+    "org.import",
+    "org.export",
+)

@@ -1,0 +1,159 @@
+"""People: the list (search, filters, pages, Excel export) and the profile with its history by year."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tdkt.accounts.scope import has_action, scope_for
+from tdkt.core.access import permission_required
+from tdkt.core.excel import Column, xlsx_response
+from tdkt.core.paging import paginate
+from tdkt.org.filters import PersonFilterForm
+from tdkt.org.models import Person, Unit
+from tdkt.org.selectors import (
+    history_by_year,
+    last_year,
+    mask_id_number,
+    people_for,
+    prefetch_profile,
+)
+
+RESULTS_TARGET = "person-results"
+
+
+def _is_partial(request, target: str) -> bool:
+    """An htmx request that swaps only `target` (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == target
+        and not request.headers.get("HX-History-Restore-Request")
+    )
+
+
+def _filter_form(request, action: str) -> PersonFilterForm:
+    scope = scope_for(request.user, action)
+    units = scope.filter_units(Unit.objects.only("id", "name", "depth", "path")).order_by("path")
+    depths = [p.count("/") - 2 for p in scope.subtree_paths]
+    base_depth = 0 if scope.everything or not depths else min(depths)
+    return PersonFilterForm(request.GET, units=units, base_depth=base_depth)
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_GET
+@permission_required("org.view_person")
+def person_list(request):
+    scope = scope_for(request.user, "org.view_person")
+    if not scope.units_only:
+        # a staff member has no list to browse: their own record is the page
+        if scope.own_person_id:
+            return redirect("org:person_detail", pk=scope.own_person_id)
+        raise PermissionDenied
+    form = _filter_form(request, "org.view_person")
+    person_filter = form.to_filter()
+    people = people_for(request.user, person_filter)
+    page = paginate(request, people, form.page_size)
+    context = {
+        "form": form,
+        "page": page,
+        "rating_year": person_filter.rating_year or last_year(),
+        "query": _query_without(request, "page"),
+        "export_query": _query_without(request, "page", "per_page"),
+        "can_export": has_action(request.user, "org.export"),
+        "results_target": RESULTS_TARGET,
+        "breadcrumbs": [(_("Cán bộ"), None)],
+    }
+    template = "org/person_list.html"
+    if _is_partial(request, RESULTS_TARGET):
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@permission_required("org.export")
+def person_export(request):
+    form = _filter_form(request, "org.export")
+    people = people_for(request.user, form.to_filter(), action="org.export")
+    private = scope_for(request.user, "org.view_private")
+    columns = [
+        Column(_("Mã cán bộ"), 12),
+        Column(_("Họ và tên"), 28),
+        Column(_("Giới tính"), 9),
+        Column(_("Ngày sinh"), 12, "date"),
+        Column(_("Đơn vị"), 36),
+        Column(_("Chức vụ"), 24),
+        Column(_("Loại cán bộ"), 18),
+        Column(_("Lao động trực tiếp"), 11, "bool"),
+        Column(_("Lãnh đạo, quản lý"), 11, "bool"),
+    ]
+    show_private = not private.empty
+    if show_private:
+        columns.append(Column(_("Số định danh cá nhân"), 16))
+
+    def rows():
+        for p in people.iterator(chunk_size=2000):
+            row = [
+                p.code,
+                p.full_name,
+                p.get_gender_display(),
+                p.birth_date,
+                p.current_unit.name,
+                p.position,
+                p.get_employment_display(),
+                p.direct_worker,
+                p.leader,
+            ]
+            if show_private:
+                row.append(p.id_number if private.covers_person(p) else mask_id_number(p.id_number))
+            yield row
+
+    return xlsx_response("danh-sach-can-bo.xlsx", columns=columns, rows=rows(), sheet=_("Cán bộ"))
+
+
+def _person(request, pk: int) -> Person:
+    return get_object_or_404(Person.objects.select_related("current_unit"), pk=pk)
+
+
+def person_tabs(person: Person, active: str) -> list[dict]:
+    """The profile's tab bar; another page of the person adds its tab here with one line."""
+    tabs = [
+        {"key": "info", "label": _("Thông tin"), "url": reverse("org:person_detail", args=[person.pk])},
+        {
+            "key": "eligibility",
+            "label": _("Xét danh hiệu"),
+            "url": reverse("rulebook:person_eligibility", args=[person.pk]),
+        },
+    ]
+    for tab in tabs:
+        tab["active"] = tab["key"] == active
+    return tabs
+
+
+@require_GET
+@permission_required("org.view_person", object_getter=_person)
+def person_detail(request, pk: int):
+    person = prefetch_profile(request.tdkt_object)
+    can_see_private = request.user.has_perm("org.view_private", person)
+    person_scope = scope_for(request.user, "org.view_person")
+    unit_scope = scope_for(request.user, "org.view_unit")
+    context = {
+        "person": person,
+        "id_number": person.id_number if can_see_private else mask_id_number(person.id_number),
+        "can_see_private": can_see_private,
+        "unit_link": unit_scope.covers(person.current_unit),
+        "positions": person.positions.all(),
+        "years": history_by_year(person),
+        "tabs": person_tabs(person, "info"),
+        "breadcrumbs": ([(_("Cán bộ"), reverse("org:person_list"))] if person_scope.units_only else [])
+        + [(person.full_name, None)],
+    }
+    return render(request, "org/person_detail.html", context)

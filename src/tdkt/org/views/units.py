@@ -1,0 +1,55 @@
+"""Units: the tree the user's scope covers, and one unit's page."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tdkt.accounts.scope import scope_for
+from tdkt.core.access import permission_required
+from tdkt.org.models import Unit
+from tdkt.org.selectors import unit_page
+from tdkt.org.selectors import unit_tree as select_unit_tree
+
+
+@require_GET
+@permission_required("org.view_unit")
+def unit_tree(request):
+    units = select_unit_tree(request.user)
+    context = {
+        "units": units,
+        "total_people": sum(u.people_count for u in units),
+        "breadcrumbs": [(_("Đơn vị"), None)],
+    }
+    return render(request, "org/unit_tree.html", context)
+
+
+def _unit(request, pk: int) -> Unit:
+    return get_object_or_404(Unit, pk=pk)
+
+
+@require_GET
+@permission_required("org.view_unit", object_getter=_unit)
+def unit_detail(request, pk: int):
+    unit = request.tdkt_object
+    data = unit_page(unit)
+    scope = scope_for(request.user, "org.view_unit")
+    crumbs = [(_("Đơn vị"), reverse("org:unit_tree"))]
+    for ancestor in data.ancestors:
+        crumbs.append(
+            (
+                ancestor.name,
+                reverse("org:unit_detail", args=[ancestor.pk]) if scope.covers(ancestor) else None,
+            )
+        )
+    crumbs.append((unit.name, None))
+    people_url = reverse("org:person_list") + f"?unit={unit.pk}&subtree=on"
+    context = {
+        "unit": unit,
+        "data": data,
+        "breadcrumbs": crumbs,
+        "people_url": people_url if scope_for(request.user, "org.view_person").covers(unit) else None,
+    }
+    return render(request, "org/unit_detail.html", context)

@@ -1,0 +1,435 @@
+"""Writes of the rulebook app: agency settings (audited, legal default kept) and batch eligibility runs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tdkt.accounts.rules import require_perm
+from tdkt.core.audit import audit
+from tdkt.core.enums import AuditAction, JobStatus
+from tdkt.core.errors import ServiceError
+from tdkt.core.models import AuditEvent, Job
+from tdkt.org.models import AwardRecord, Collective, Discipline, Evaluation, Initiative, Leave, Person, Unit
+from tdkt.rulebook.adapters import (
+    SubjectRow,
+    collectives_queryset,
+    iter_collective_facts,
+    iter_people_facts,
+    people_queryset,
+)
+from tdkt.rulebook.engine import Verdict, evaluate_many, load_rulebooks
+from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI, DISCIPLINE_VI, RATING_VI
+from tdkt.rulebook.engine.evaluate import default_proposal_date
+from tdkt.rulebook.enums import RunStatus
+from tdkt.rulebook.models import AgencySetting, EligibilityResult, EligibilityRun
+
+# ---------------------------------------------------------------- the codes a subject is asked about
+
+
+def codes_for(kind: str, year: int) -> list[str]:
+    """Award codes that apply to individuals or to collectives under the regime that judges `year`."""
+    regime = load_rulebooks().regime_for(default_proposal_date(year))
+    return [c for c in AWARD_CODES if regime.awards[c].subject in (kind, "both")]
+
+
+# ---------------------------------------------------------------- agency settings
+
+ISSUER_VI = {
+    "ministry": gettext_lazy("Bộ, ngành"),
+    "province": gettext_lazy("Tỉnh, thành phố"),
+    "central_org": gettext_lazy("Cơ quan Trung ương của Đảng, Mặt trận, đoàn thể"),
+    "provincial_org": gettext_lazy("Cơ quan cấp tỉnh của đoàn thể"),
+}
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    """A delegated value as the rulebook defines it: its legal default, citation and value type."""
+
+    key: str
+    default: Any
+    cite: str
+    description: str
+    confirmed: bool
+    note: str
+    type: str  # bool | ratio | int | rating | codes | text
+    choices: tuple[tuple[str, str], ...] = ()
+    regimes: tuple[str, ...] = ()
+
+
+def _setting_type(key: str, default: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
+    # The YAML has no explicit type yet; it follows from the legal default (or the key when it is null).
+    if isinstance(default, bool):
+        return "bool", ()
+    if isinstance(default, list):
+        if set(default) <= set(DISCIPLINE_VI):
+            return "codes", tuple(DISCIPLINE_VI.items())
+        if set(default) <= set(ISSUER_VI):
+            return "codes", tuple((k, str(v)) for k, v in ISSUER_VI.items())
+        return "text_list", ()
+    if isinstance(default, str) and default in RATING_VI:
+        return "rating", tuple(RATING_VI.items())
+    if isinstance(default, float) or key.endswith(("ratio_cap", "threshold", "ratio")):
+        return "ratio", ()
+    if isinstance(default, int) or key.endswith("years"):
+        return "int", ()
+    return "text", ()
+
+
+def setting_definitions(on: datetime.date | None = None) -> dict[str, SettingDef]:
+    """Every delegated value of every regime; the default shown is the one in force on `on` (today)."""
+    books = load_rulebooks()
+    day = on or timezone.localdate()
+    out: dict[str, SettingDef] = {}
+    for regime in sorted(books.regimes, key=lambda r: r.covers(day)):  # the regime in force wins
+        values = regime.settings_at(day)
+        for key, s in regime.settings.items():
+            kind, choices = _setting_type(key, s.default)
+            previous = out.get(key)
+            out[key] = SettingDef(
+                key=key,
+                default=values[key],
+                cite=s.cite,
+                description=s.description_vi,
+                confirmed=s.confirmed,
+                note=s.note or "",
+                type=kind,
+                choices=choices,
+                regimes=((previous.regimes if previous else ()) + (regime.code,)),
+            )
+    return dict(sorted(out.items()))
+
+
+def agency_overrides() -> dict[str, Any]:
+    """The values the agency changed, to pass to the engine. One query."""
+    return dict(AgencySetting.objects.values_list("key", "value"))
+
+
+def parse_setting_value(definition: SettingDef, raw: Any) -> Any:
+    """Turn form input into a value of the setting's type, or raise ServiceError in Vietnamese."""
+    kind = definition.type
+    if kind == "bool":
+        return raw in (True, "1", "true", "on", "yes")
+    if kind == "codes":
+        items = [raw] if isinstance(raw, str) else list(raw or [])
+        allowed = dict(definition.choices)
+        bad = [i for i in items if i not in allowed]
+        if bad:
+            raise ServiceError(_("Giá trị không hợp lệ: %(v)s.") % {"v": ", ".join(bad)}, field="value")
+        return [k for k in allowed if k in items]
+    text = str(raw if raw is not None else "").strip()
+    if kind == "text_list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind in ("ratio", "int") and text == "":
+        return None
+    if kind == "ratio":
+        try:
+            value = float(text.replace(",", ".").rstrip("%"))
+        except ValueError:
+            raise ServiceError(_("Nhập một tỷ lệ, ví dụ 0,9 hoặc 90%."), field="value") from None
+        if text.endswith("%") or value > 1:
+            value /= 100
+        if not 0 <= value <= 1:
+            raise ServiceError(_("Tỷ lệ phải từ 0 đến 100%."), field="value")
+        return round(value, 4)
+    if kind == "int":
+        if not text.isdigit():
+            raise ServiceError(_("Nhập một số nguyên không âm."), field="value")
+        value = int(text)
+        if value > 100:
+            raise ServiceError(_("Giá trị quá lớn (tối đa 100)."), field="value")
+        return value
+    if kind == "rating":
+        if text not in RATING_VI:
+            raise ServiceError(_("Chọn một mức xếp loại."), field="value")
+        return text
+    if not text:
+        raise ServiceError(_("Giá trị không được để trống."), field="value")
+    return text[:255]
+
+
+def _definition(key: str) -> SettingDef:
+    definition = setting_definitions().get(key)
+    if definition is None:
+        raise ServiceError(_("Không có cài đặt %(key)s trong bộ quy tắc.") % {"key": key})
+    return definition
+
+
+def setting_change(*, actor, key: str, raw: Any) -> AgencySetting | None:
+    """Set the agency's value of `key` (validated against its type). Equal to the legal default: reset."""
+    definition = _definition(key)
+    value = parse_setting_value(definition, raw)
+    require_perm(actor, "rulebook.change_settings")
+    if value == definition.default:
+        setting_reset(actor=actor, key=key)
+        return None
+    with transaction.atomic():
+        setting = AgencySetting.objects.select_for_update().filter(key=key).first()
+        old = setting.value if setting is not None else definition.default
+        if setting is None:
+            setting = AgencySetting(key=key)
+        if setting.pk is not None and old == value:
+            return setting
+        setting.value, setting.changed_by = value, actor
+        setting.save()
+        audit(
+            actor,
+            "rulebook.setting_change",
+            setting,
+            action=AuditAction.UPDATE,
+            changes={"value": [old, value], "legal_default": definition.default},
+        )
+    return setting
+
+
+def setting_reset(*, actor, key: str) -> None:
+    """Go back to the legal default: the stored override is removed, the change audited."""
+    definition = _definition(key)
+    require_perm(actor, "rulebook.change_settings")
+    with transaction.atomic():
+        setting = AgencySetting.objects.select_for_update().filter(key=key).first()
+        if setting is None:
+            return
+        old = setting.value
+        audit(
+            actor,
+            "rulebook.setting_reset",
+            setting,
+            action=AuditAction.UPDATE,
+            changes={"value": [old, definition.default]},
+        )
+        setting.delete()
+
+
+# ---------------------------------------------------------------- batch evaluation
+
+
+def evaluate_subtree(
+    year: int,
+    *,
+    unit: Unit | None,
+    overrides: dict[str, Any] | None = None,
+    chunk_size: int = 2000,
+) -> Iterator[list[tuple[SubjectRow, dict[str, Verdict]]]]:
+    """Verdicts of every relevant code for the people, then the collectives, of `unit`'s subtree."""
+    books = load_rulebooks()
+    for kind, chunks in (
+        ("individual", iter_people_facts(year, unit=unit, chunk_size=chunk_size)),
+        ("collective", iter_collective_facts(year, unit=unit, chunk_size=chunk_size)),
+    ):
+        codes = codes_for(kind, year)
+        for chunk in chunks:
+            yield [
+                (row, evaluate_many(facts, codes, year, overrides=overrides, rulebooks=books))
+                for row, facts in chunk
+            ]
+
+
+def failing_text(verdict: Verdict) -> str:
+    """The short text of a list row: what fails, or which facts are missing."""
+    if verdict.verdict == "eligible":
+        return ""
+    if verdict.verdict == "undetermined":
+        return (_("Thiếu: ") + ", ".join(verdict.missing))[:500]
+    seen: dict[str, None] = {}
+    for r in verdict.reasons:
+        if r.met is False:
+            seen.setdefault(r.detail)
+    if not seen:
+        for r in verdict.reasons:
+            if r.met is None:
+                seen.setdefault(r.detail)
+    return "; ".join(seen)[:500]
+
+
+def result_row(
+    run: EligibilityRun, row: SubjectRow, verdict: Verdict, *, with_forecast: bool
+) -> EligibilityResult:
+    forecast = verdict.forecast if with_forecast else None
+    return EligibilityResult(
+        run=run,
+        person_id=row.id if row.kind == "individual" else None,
+        collective_id=row.id if row.kind == "collective" else None,
+        unit_id=row.unit_id,
+        year=run.year,
+        award_code=verdict.award,
+        verdict=verdict.verdict,
+        regime=verdict.regime,
+        failing=failing_text(verdict),
+        reasons=[r.to_dict() for r in verdict.reasons],
+        missing=list(verdict.missing),
+        forecast_year=(forecast or {}).get("year"),
+    )
+
+
+def _check_year(year: int) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ServiceError(_("Năm không hợp lệ."), field="year") from None
+    if not 1990 <= year <= timezone.localdate().year + 1:
+        raise ServiceError(_("Năm phải từ 1990 đến năm sau năm hiện tại."), field="year")
+    return year
+
+
+def run_request(*, actor, unit_id: int, year: int) -> EligibilityRun:
+    """Ask for a batch run of a unit subtree: the run and its Job are created, the task enqueued on commit."""
+    year = _check_year(year)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise ServiceError(_("Không tìm thấy đơn vị."), field="unit")
+    require_perm(actor, "rulebook.run_eligibility", unit)
+    with transaction.atomic():
+        busy = EligibilityRun.objects.filter(
+            unit=unit, year=year, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+        ).exists()
+        if busy:
+            raise ServiceError(
+                _("Đơn vị này đang được xét cho năm %(year)s; hãy chờ lượt trước hoàn tất.") % {"year": year}
+            )
+        job = Job.objects.create(
+            kind="rulebook.eligibility",
+            title=_("Xét tiêu chuẩn khen thưởng năm %(year)s — %(unit)s") % {"year": year, "unit": unit.name},
+            created_by=actor,
+            params={"unit_id": unit.pk, "year": year},
+        )
+        run = EligibilityRun.objects.create(unit=unit, year=year, job=job, created_by=actor)
+        audit(
+            actor, "rulebook.eligibility_run", run, changes={"unit": unit.pk, "year": year}, unit_id=unit.pk
+        )
+
+        def enqueue() -> None:
+            from tdkt.rulebook.tasks import run_eligibility
+
+            run_eligibility.enqueue(run_id=run.pk)
+
+        transaction.on_commit(enqueue)
+    return run
+
+
+def run_execute(
+    *,
+    run_id: int,
+    with_forecast: bool = True,
+    chunk_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> EligibilityRun:
+    """Evaluate the run's subtree and replace its stored results (one transaction: old rows deleted,
+    new rows bulk-created chunk by chunk). Called by the task and by `tdkt eligibility run`."""
+    run = EligibilityRun.objects.select_related("unit", "job").get(pk=run_id)
+    unit, year = run.unit, run.year
+    now = timezone.now()
+    people = people_queryset(unit).count()
+    collectives = collectives_queryset(unit).count()
+    total = people + collectives
+    EligibilityRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=now, people_count=people, collective_count=collectives
+    )
+    if run.job_id:
+        Job.objects.filter(pk=run.job_id).update(
+            status=JobStatus.RUNNING, started_at=now, total=total, done=0
+        )
+    overrides = agency_overrides()
+    done = results = eligible = 0
+    try:
+        with transaction.atomic():
+            EligibilityResult.objects.filter(
+                year=year, unit_id__in=Unit.objects.filter(path__startswith=unit.path).values("pk")
+            ).delete()
+            for chunk in evaluate_subtree(year, unit=unit, overrides=overrides, chunk_size=chunk_size):
+                rows = [
+                    result_row(run, row, verdict, with_forecast=with_forecast)
+                    for row, verdicts in chunk
+                    for verdict in verdicts.values()
+                ]
+                EligibilityResult.objects.bulk_create(rows, batch_size=500)
+                done += len(chunk)
+                results += len(rows)
+                eligible += sum(1 for r in rows if r.verdict == "eligible")
+                if run.job_id:
+                    Job.objects.filter(pk=run.job_id).update(done=done)
+                if progress:
+                    progress(done, total)
+    except Exception as exc:
+        finished = timezone.now()
+        EligibilityRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=finished, message=str(exc)[:2000]
+        )
+        if run.job_id:
+            Job.objects.filter(pk=run.job_id).update(
+                status=JobStatus.FAILED, finished_at=finished, message=str(exc)[:2000]
+            )
+        raise
+    finished = timezone.now()
+    EligibilityRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=finished, result_count=results, eligible_count=eligible
+    )
+    if run.job_id:
+        Job.objects.filter(pk=run.job_id).update(
+            status=JobStatus.DONE,
+            finished_at=finished,
+            done=total,
+            message=_("Đã xét %(n)s đối tượng, %(r)s kết quả, %(e)s đủ tiêu chuẩn.")
+            % {"n": done, "r": results, "e": eligible},
+            result={"run_id": run.pk, "results": results, "eligible": eligible},
+        )
+    run.refresh_from_db()
+    return run
+
+
+def run_in_process(
+    *,
+    actor,
+    unit: Unit | None,
+    year: int,
+    with_forecast: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> EligibilityRun:
+    """The shell's `tdkt eligibility run`: the same run, executed here instead of by a worker."""
+    year = _check_year(year)
+    if unit is None:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        if unit is None:
+            raise ServiceError(_("Chưa có đơn vị nào."))
+    with transaction.atomic():
+        run = EligibilityRun.objects.create(unit=unit, year=year, created_by=actor)
+        audit(
+            actor, "rulebook.eligibility_run", run, changes={"unit": unit.pk, "year": year}, unit_id=unit.pk
+        )
+    return run_execute(run_id=run.pk, with_forecast=with_forecast, progress=progress)
+
+
+FACT_TABLES = (Evaluation, Discipline, Leave, Initiative, AwardRecord)
+
+
+def facts_changed_since(run: EligibilityRun) -> bool:
+    """True when a fact of the run's subtree (or an agency setting) changed after the run started.
+
+    A handful of EXISTS queries on updated_at; deletions of rows are not seen (the register keeps
+    award records; the lead decides whether deletes of evaluations need a tombstone)."""
+    since = run.started_at
+    if since is None:
+        return False
+    path = run.unit.path
+    if AuditEvent.objects.filter(event__startswith="rulebook.setting_", at__gt=since).exists():
+        return True
+    if Person.objects.filter(current_unit__path__startswith=path, updated_at__gt=since).exists():
+        return True
+    if Collective.objects.filter(unit__path__startswith=path, updated_at__gt=since).exists():
+        return True
+    return any(
+        model.objects.filter(unit__path__startswith=path, updated_at__gt=since).exists()
+        for model in FACT_TABLES
+    )
+
+
+def award_name(code: str) -> str:
+    return AWARD_VI.get(code, code)

@@ -86,3 +86,6 @@ class SubjectFacts:
     joined: date | None = None
     established: date | None = None
     years: dict[int, YearFacts] = field(default_factory=dict)
+    # derived views of the facts shared by every award judged for this subject (the engine's own
+    # scratch space; facts are not changed once built, and a new SubjectFacts starts empty)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)

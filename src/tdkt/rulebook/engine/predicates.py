@@ -371,30 +371,42 @@ def _award_end(year: int, a: Award) -> int:
     return a.period[1] if a.period else year
 
 
+def _unrevoked_awards(ctx: Ctx) -> tuple[tuple[tuple[int, Award], ...], bool]:
+    """(year, award) of every award not revoked, and whether any year lists awards at all; once per
+    subject, as a dozen orders and medals ask for their anchor."""
+    hit = ctx.facts.memo.get("awards")
+    if hit is None:
+        found: list[tuple[int, Award]] = []
+        any_list = False
+        for y, yf in ctx.facts.years.items():
+            if yf.awards is None:
+                continue
+            any_list = True
+            found.extend((y, a) for a in yf.awards if not a.revoked)
+        hit = ctx.facts.memo["awards"] = (tuple(found), any_list)
+    return hit
+
+
 def _find_anchor(ctx: Ctx, codes, issuers) -> tuple[int | None, Award | None, tuple[str, ...], bool]:
     """Latest non-revoked award for regular achievements among `codes` before the asked year."""
     best: tuple[int, Award] | None = None
-    any_list = False
     unknown_basis: list[str] = []
-    for y, yf in ctx.facts.years.items():
-        if yf.awards is None:
+    awards, any_list = _unrevoked_awards(ctx)
+    for y, a in awards:
+        if a.code not in codes:
             continue
-        any_list = True
-        for a in yf.awards:
-            if a.code not in codes or a.revoked:
-                continue
-            if a.code == "bang_khen_bo" and a.issuer is not None and a.issuer not in issuers:
-                continue
-            end = _award_end(y, a)
-            if end >= ctx.year:
-                continue
-            if a.basis is None:
-                unknown_basis.append(f"years.{y}.awards")
-                continue
-            if a.basis != "cong_trang":
-                continue
-            if best is None or end > best[0]:
-                best = (end, a)
+        if a.code == "bang_khen_bo" and a.issuer is not None and a.issuer not in issuers:
+            continue
+        end = _award_end(y, a)
+        if end >= ctx.year:
+            continue
+        if a.basis is None:
+            unknown_basis.append(f"years.{y}.awards")
+            continue
+        if a.basis != "cong_trang":
+            continue
+        if best is None or end > best[0]:
+            best = (end, a)
     if best is None:
         return None, None, tuple(unknown_basis), any_list
     return best[0], best[1], (), any_list
@@ -433,10 +445,11 @@ def anchor_award(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
 
 
 def _streak_after_anchor(ctx: Ctx, rating_min: str, need: int) -> tuple[list[int], str | None]:
-    cached = ctx.route_cache.get(("streak", rating_min))
+    start = ctx.route_cache.get("anchor_end")
+    key = ("streak", ctx.year, start, rating_min, need)
+    cached = ctx.facts.memo.get(key)
     if cached is not None:
         return cached
-    start = ctx.route_cache.get("anchor_end")
     floor = start + 1 if start is not None else -10_000
     rank = RATING_RANK[rating_min]
     years: list[int] = []
@@ -452,7 +465,7 @@ def _streak_after_anchor(ctx: Ctx, rating_min: str, need: int) -> tuple[list[int
             break
         years.append(y)
         y -= 1
-    ctx.route_cache[("streak", rating_min)] = (years, missing)
+    ctx.facts.memo[key] = (years, missing)
     return years, missing
 
 

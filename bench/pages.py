@@ -101,7 +101,7 @@ def search_query() -> tuple[str, int]:
         q = fold(name)
         people = Person.objects.all()
         for word in q.split():
-            people = people.filter(search_text__icontains=word)
+            people = people.filter(search_text__contains=word)
         matches = people.count()
         if 2 <= matches <= 20:
             return q, matches

@@ -31,6 +31,8 @@ def data_dir() -> Path:
     """The folder that holds the SQLite database, uploads and the generated secret key."""
     path = Path(os.environ.get("TDKT_DATA_DIR") or platformdirs.user_data_dir("tdkt", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
+    # collected static files live here in production; WhiteNoise also serves from the app folders
+    (path / "static").mkdir(exist_ok=True)
     return path
 
 

@@ -157,9 +157,12 @@ class PersonFilter:
 
 
 def search_people(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """Each word of the query, folded (no accents, lower case), must appear in the name or code."""
+    """Each word of the query, folded (no accents, lower case), must appear in the name or code.
+
+    `search_text` is stored folded, so a plain (case-sensitive) LIKE suffices; on PostgreSQL a trigram
+    index serves it (migration org 0002)."""
     for word in fold(q).split():
-        qs = qs.filter(search_text__icontains=word)
+        qs = qs.filter(search_text__contains=word)
     return qs
 
 

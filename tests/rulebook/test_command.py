@@ -64,7 +64,7 @@ def test_run_writes_csv_with_a_header(tree, people):
     ldtt = {r["name"]: r for r in rows if r["award"] == "ldtt"}
     assert ldtt["Nguyễn Văn An"]["verdict"] == "eligible"
     assert ldtt["Trần Thị Bình"]["verdict"] == "undetermined"
-    assert "years.2024.rating" in ldtt["Trần Thị Bình"]["failing"]
+    assert "kết quả xếp loại năm 2024" in ldtt["Trần Thị Bình"]["failing"]
 
 
 def test_run_of_an_unknown_unit_is_a_clear_error(db):

@@ -244,12 +244,43 @@ def evaluate_subtree(
             gc.enable()
 
 
+MISSING_FIELDS = {
+    "rating": gettext_lazy("kết quả xếp loại"),
+    "months_worked": gettext_lazy("số tháng công tác"),
+    "leave": gettext_lazy("thời gian nghỉ"),
+    "discipline": gettext_lazy("kỷ luật"),
+    "titles": gettext_lazy("danh hiệu đã đạt"),
+    "awards": gettext_lazy("khen thưởng đã nhận"),
+    "initiatives": gettext_lazy("sáng kiến, đề tài"),
+    "registered": gettext_lazy("đăng ký thi đua"),
+    "members": gettext_lazy("số liệu thành viên"),
+    "total": gettext_lazy("tổng số thành viên"),
+    "completing": gettext_lazy("số thành viên hoàn thành nhiệm vụ"),
+    "ldtt": gettext_lazy("số thành viên đạt Lao động tiên tiến"),
+    "cstd_co_so": gettext_lazy("số thành viên đạt Chiến sĩ thi đua cơ sở"),
+    "disciplined": gettext_lazy("số thành viên bị kỷ luật"),
+    "established": gettext_lazy("ngày thành lập"),
+    "joined": gettext_lazy("ngày bắt đầu công tác"),
+}
+
+
+def missing_label(path: str) -> str:
+    """A missing fact in words: `years.2024.rating` → "kết quả xếp loại năm 2024"."""
+    parts = path.split(".")
+    if parts[0] == "years" and len(parts) >= 3 and parts[1].isdigit():
+        field = MISSING_FIELDS.get(parts[-1])
+        if field is not None:
+            return _("%(what)s năm %(year)s") % {"what": field, "year": parts[1]}
+    field = MISSING_FIELDS.get(parts[-1])
+    return str(field) if field is not None else path
+
+
 def failing_text(verdict: Verdict) -> str:
     """The short text of a list row: what fails, or which facts are missing."""
     if verdict.verdict == "eligible":
         return ""
     if verdict.verdict == "undetermined":
-        return (_("Thiếu: ") + ", ".join(verdict.missing))[:500]
+        return (_("Thiếu: ") + ", ".join(missing_label(m) for m in verdict.missing))[:500]
     seen: dict[str, None] = {}
     for r in verdict.reasons:
         if r.met is False:

@@ -95,6 +95,44 @@ def test_ldtt_2023_proposed_in_2023_uses_ten_months_rule():
     assert new.regime == "law-2022" and new.verdict == "eligible"
 
 
+def test_ldtt_forty_working_days_of_absence_only_under_nd_65_2014():
+    """NĐ 65/2014/NĐ-CP Điều 5 khoản 6 barred LĐTT for 40 working days of absence or more (Ninh Thuận
+    board, docs/law-qa.md case 041); NĐ 91/2017 dropped the bar from 01/10/2017; maternity leave is not
+    absence."""
+    sick = {"2015": good(months_worked=10, leave=[{"kind": "sick", "days": 45}])}
+    v = ask(sick, "ldtt", 2015, proposed_on="2016-01-15")
+    assert v.regime == "law-2013" and v.verdict == "not_eligible" and met(v, ".absence") is False
+    short = {"2015": good(months_worked=11, leave=[{"kind": "sick", "days": 39}])}
+    assert ask(short, "ldtt", 2015, proposed_on="2016-01-15").verdict == "eligible"
+    mat = {"2015": good(months_worked=6, leave=[{"kind": "maternity", "days": 180}])}
+    assert ask(mat, "ldtt", 2015, proposed_on="2016-01-15").verdict == "eligible"
+    after = {"2017": good(months_worked=10, leave=[{"kind": "sick", "days": 45}])}
+    v = ask(after, "ldtt", 2017, proposed_on="2018-01-15")
+    assert v.verdict == "eligible" and not [r for r in v.reasons if r.rule.endswith(".absence")]
+    before = ask(
+        {"2013": good(months_worked=10, leave=[{"kind": "sick", "days": 45}])},
+        "ldtt",
+        2013,
+        proposed_on="2014-03-01",
+    )
+    assert before.verdict == "eligible"
+    now = ask({"2024": good(months_worked=10, leave=[{"kind": "sick", "days": 45}])}, "ldtt", 2024)
+    assert now.regime == "law-2022" and now.verdict == "eligible"
+
+
+def test_ldtt_absence_rule_needs_the_leave_facts_in_its_window():
+    v = ask({"2015": good()}, "ldtt", 2015, proposed_on="2016-01-15")
+    assert v.verdict == "undetermined" and v.missing == ["years.2015.leave"]
+    # CSTĐCS in the same window carries the LĐTT question along
+    c = ask(
+        {"2015": good(initiatives=[{"scope": "co_so", "recognised": True}])},
+        "cstd_co_so",
+        2015,
+        proposed_on="2016-01-15",
+    )
+    assert c.verdict == "undetermined" and "years.2015.leave" in c.missing
+
+
 # ---- CSTĐCS
 def test_cstd_co_so_htxs_alone_suffices_since_2024():
     v = ask({"2024": good("htxs", initiatives=[])}, "cstd_co_so", 2024)

@@ -45,7 +45,7 @@ def _explain(path: Path, qa: dict, out: dict | None, problem: str) -> str:
 
 
 def test_there_are_qa_cases():
-    assert len(FILES) >= 20, f"chỉ có {len(FILES)} tình huống hỏi đáp trong {QA_DIR}"
+    assert len(FILES) >= 50, f"chỉ có {len(FILES)} tình huống hỏi đáp trong {QA_DIR}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

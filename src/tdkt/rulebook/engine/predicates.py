@@ -9,6 +9,7 @@ Returning `SKIP` leaves the criterion out (a condition an agency setting has swi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .codes import AWARD_VI, DISCIPLINE_VI, RATING_RANK, RATING_VI, SCOPE_RANK, SCOPE_VI
@@ -79,6 +80,39 @@ def months_worked_at_least(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
     extra = f", tính cả {counted} ngày nghỉ thai sản/điều trị" if counted else ""
     detail = f"Năm {y}: {effective:g} tháng công tác{extra} (không xét nếu dưới {need} tháng)"
     return effective >= need, detail, NONE
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+@predicate(
+    "absence_days_below", required=("max_days",), optional=("kinds", "in_force_from", "in_force_until")
+)
+def absence_days_below(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
+    """Absence from work in the year below `max_days` working days; maternity leave, treatment of injuries
+    from combat or rescue and study are not absence (they have their own rules). Applies only to proposals
+    dated within [in_force_from, in_force_until]: NĐ 65/2014/NĐ-CP Điều 5 khoản 6 barred LĐTT for 40
+    working days or more of absence; NĐ 91/2017/NĐ-CP (from 01/10/2017) dropped that bar."""
+    day = ctx._day
+    start, end = _as_date(p.get("in_force_from")), _as_date(p.get("in_force_until"))
+    if (start is not None and day < start) or (end is not None and day > end):
+        return SKIP
+    y = ctx.year
+    yf = _yf(ctx, y)
+    items = yf.leave if yf is not None else None
+    if items is None:
+        return None, f"Chưa có thông tin nghỉ việc trong năm {y}", (f"years.{y}.leave",)
+    kinds = p.get("kinds", ("sick", "unpaid", "other"))
+    days = sum(lv.days for lv in items if lv.kind in kinds)
+    limit = p["max_days"]
+    detail = (
+        f"Năm {y}: nghỉ {days} ngày làm việc (không kể nghỉ thai sản, điều trị thương tích, đi học); "
+        f"không xét nếu nghỉ từ {limit} ngày làm việc trở lên"
+    )
+    return days < limit, detail, NONE
 
 
 @predicate("no_discipline", required=("forms",), optional=("admin_sanction",))

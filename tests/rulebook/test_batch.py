@@ -41,7 +41,6 @@ def test_batch_stores_one_result_per_subject_and_relevant_code(tree, rated, admi
     assert binh.verdict == "not_eligible"
     assert "không hoàn thành nhiệm vụ" in binh.failing
     assert binh.forecast_year == 2025
-    assert any(r["met"] is False for r in binh.reasons)
     team = _verdicts(collective=rated["team"])
     assert set(team) == set(collective_codes)
     assert not EligibilityResult.objects.filter(person=rated["cuong"]).exists()  # unit B is outside
@@ -110,3 +109,49 @@ def test_large_subtree_is_evaluated_chunk_by_chunk(tree, admin_user):
     seen = []
     run_execute(run_id=run.pk, chunk_size=2, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_a_failed_run_leaves_the_previous_results_listed_and_none_of_its_own(
+    tree, rated, admin_user, monkeypatch
+):
+    first = run_in_process(actor=admin_user, unit=tree["a"], year=2024)
+    before = set(EligibilityResult.objects.values_list("run_id", "award_code", "verdict", "person_id"))
+    from tdkt.rulebook import services
+
+    real = services.evaluate_subtree
+
+    def breaks_after_one_chunk(*args, **kwargs):
+        chunks = real(*args, **kwargs)
+        yield next(chunks)
+        raise RuntimeError("mất kết nối cơ sở dữ liệu")
+
+    monkeypatch.setattr(services, "evaluate_subtree", breaks_after_one_chunk)
+    with pytest.raises(RuntimeError):
+        run_in_process(actor=admin_user, unit=tree["a"], year=2024)
+    failed = EligibilityRun.objects.exclude(pk=first.pk).get()
+    assert failed.status == "failed" and "mất kết nối" in failed.message
+    assert (
+        set(EligibilityResult.objects.values_list("run_id", "award_code", "verdict", "person_id")) == before
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_committed_chunk_by_chunk_while_the_run_goes_on(tree, admin_user):
+    from django.db import connection
+
+    for i in range(5):
+        rate(person(tree["a"], given_name=f"Chunk{i}"), 2024, "htt")
+    seen = []
+
+    def progress(done, total):
+        # no transaction is open around the chunks: other connections (the progress page) see each one
+        seen.append((done, total, connection.in_atomic_block))
+
+    run = run_execute(
+        run_id=EligibilityRun.objects.create(unit=tree["a"], year=2024, created_by=admin_user).pk,
+        chunk_size=2,
+        progress=progress,
+    )
+    assert run.status == "done"
+    assert [d for d, _t, _a in seen] == [2, 4, 5]  # three chunks of people (unit A has no collective)
+    assert not any(atomic for _d, _t, atomic in seen)

@@ -15,6 +15,7 @@ from tdkt.org.models import Evaluation, Unit
 from tdkt.rulebook.adapters import collective_facts, person_facts
 from tdkt.rulebook.engine import Verdict, evaluate_many, load_rulebooks
 from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI
+from tdkt.rulebook.enums import RunStatus
 from tdkt.rulebook.models import EligibilityResult, EligibilityRun
 from tdkt.rulebook.services import agency_overrides, codes_for
 
@@ -60,7 +61,10 @@ class CandidateFilters:
 
 
 def candidate_results(scope: Scope, f: CandidateFilters) -> QuerySet[EligibilityResult]:
-    qs = EligibilityResult.objects.filter(year=f.year, unit__path__startswith=f.unit.path)
+    # results of finished runs only: a run in progress writes its rows before the previous ones go
+    qs = EligibilityResult.objects.filter(
+        year=f.year, unit__path__startswith=f.unit.path, run__status=RunStatus.DONE
+    )
     qs = scope.filter(qs, "unit")
     if f.award:
         qs = qs.filter(award_code=f.award)

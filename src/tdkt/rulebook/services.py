@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import gc
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -292,24 +293,51 @@ def failing_text(verdict: Verdict) -> str:
     return "; ".join(seen)[:500]
 
 
-def result_row(
-    run: EligibilityRun, row: SubjectRow, verdict: Verdict, *, with_forecast: bool
-) -> EligibilityResult:
+RESULT_FIELDS = (
+    "run_id",
+    "person_id",
+    "collective_id",
+    "unit_id",
+    "year",
+    "award_code",
+    "verdict",
+    "regime",
+    "failing",
+    "missing",
+    "forecast_year",
+)
+
+
+def result_values(run: EligibilityRun, row: SubjectRow, verdict: Verdict, *, with_forecast: bool) -> tuple:
+    """One EligibilityResult as a tuple of RESULT_FIELDS (written with executemany, not model objects:
+    building and preparing 1.7 million model instances took most of a national run)."""
     forecast = verdict.forecast if with_forecast else None
-    return EligibilityResult(
-        run=run,
-        person_id=row.id if row.kind == "individual" else None,
-        collective_id=row.id if row.kind == "collective" else None,
-        unit_id=row.unit_id,
-        year=run.year,
-        award_code=verdict.award,
-        verdict=verdict.verdict,
-        regime=verdict.regime,
-        failing=failing_text(verdict),
-        reasons=[r.to_dict() for r in verdict.reasons],
-        missing=list(verdict.missing),
-        forecast_year=(forecast or {}).get("year"),
+    individual = row.kind == "individual"
+    return (
+        run.pk,
+        row.id if individual else None,
+        None if individual else row.id,
+        row.unit_id,
+        run.year,
+        verdict.award,
+        verdict.verdict,
+        verdict.regime,
+        failing_text(verdict),
+        json.dumps(list(verdict.missing), ensure_ascii=False),
+        (forecast or {}).get("year"),
     )
+
+
+def _insert_results(rows: list[tuple]) -> None:
+    meta = EligibilityResult._meta
+    column = {f.attname: f.column for f in meta.concrete_fields}
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column[f]) for f in RESULT_FIELDS)}) "
+        f"VALUES ({', '.join(['%s'] * len(RESULT_FIELDS))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _check_year(year: int) -> int:
@@ -364,8 +392,13 @@ def run_execute(
     chunk_size: int = 2000,
     progress: Callable[[int, int], None] | None = None,
 ) -> EligibilityRun:
-    """Evaluate the run's subtree and replace its stored results (one transaction: old rows deleted,
-    new rows bulk-created chunk by chunk). Called by the task and by `tdkt eligibility run`."""
+    """Evaluate the run's subtree and replace its stored results. Called by the task and by
+    `tdkt eligibility run`.
+
+    The new results are written chunk by chunk, each chunk committed with the job's progress so the
+    progress page moves; pages list only results of finished runs, so they keep showing the previous
+    run until this one is done. At the end one transaction removes the previous results of the subtree
+    and marks the run done; on failure this run's partial results are removed."""
     run = EligibilityRun.objects.select_related("unit", "job").get(pk=run_id)
     unit, year = run.unit, run.year
     now = timezone.now()
@@ -381,27 +414,32 @@ def run_execute(
         )
     overrides = agency_overrides()
     done = results = eligible = 0
+    subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
     try:
-        with transaction.atomic():
-            EligibilityResult.objects.filter(
-                year=year, unit_id__in=Unit.objects.filter(path__startswith=unit.path).values("pk")
-            ).delete()
-            for chunk in evaluate_subtree(year, unit=unit, overrides=overrides, chunk_size=chunk_size):
-                rows = [
-                    result_row(run, row, verdict, with_forecast=with_forecast)
-                    for row, verdicts in chunk
-                    for verdict in verdicts.values()
-                ]
-                EligibilityResult.objects.bulk_create(rows, batch_size=500)
+        for chunk in evaluate_subtree(year, unit=unit, overrides=overrides, chunk_size=chunk_size):
+            rows = [
+                result_values(run, row, verdict, with_forecast=with_forecast)
+                for row, verdicts in chunk
+                for verdict in verdicts.values()
+            ]
+            with transaction.atomic():
+                _insert_results(rows)
                 done += len(chunk)
                 results += len(rows)
-                eligible += sum(1 for r in rows if r.verdict == "eligible")
+                eligible += sum(1 for r in rows if r[6] == "eligible")
                 if run.job_id:
                     Job.objects.filter(pk=run.job_id).update(done=done)
-                if progress:
-                    progress(done, total)
+            if progress:
+                progress(done, total)
+        with transaction.atomic():
+            EligibilityResult.objects.filter(year=year, unit_id__in=subtree).exclude(run_id=run.pk).delete()
+            finished = timezone.now()
+            EligibilityRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.DONE, finished_at=finished, result_count=results, eligible_count=eligible
+            )
     except Exception as exc:
         finished = timezone.now()
+        EligibilityResult.objects.filter(run_id=run.pk).delete()
         EligibilityRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=finished, message=str(exc)[:2000]
         )
@@ -410,10 +448,6 @@ def run_execute(
                 status=JobStatus.FAILED, finished_at=finished, message=str(exc)[:2000]
             )
         raise
-    finished = timezone.now()
-    EligibilityRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, finished_at=finished, result_count=results, eligible_count=eligible
-    )
     if run.job_id:
         Job.objects.filter(pk=run.job_id).update(
             status=JobStatus.DONE,

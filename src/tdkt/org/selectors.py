@@ -157,12 +157,17 @@ class PersonFilter:
 
 
 def search_people(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """Each word of the query, folded (no accents, lower case), must appear in the name or code.
+    """Each word of the query, folded (no accents, lower case), must begin a word of the name
+    ("nguyen van an" finds Nguyễn Văn An and Nguyễn Văn Anh, not Nguyễn Văn Long, whose "văn" merely
+    contains "an"); a word with a digit is a staff code and may match anywhere in it.
 
-    `search_text` is stored folded, so a plain (case-sensitive) LIKE suffices; on PostgreSQL a trigram
-    index serves it (migration org 0002)."""
+    `search_text` ("folded full name code") is stored folded, so plain (case-sensitive) LIKE suffices;
+    on PostgreSQL a trigram index serves it (migration org 0002)."""
     for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
+        if any(ch.isdigit() for ch in word):
+            qs = qs.filter(search_text__contains=word)
+        else:
+            qs = qs.filter(Q(search_text__startswith=word) | Q(search_text__contains=" " + word))
     return qs
 
 

@@ -49,7 +49,6 @@ def setup(args) -> None:
 def load(n: int) -> tuple[int, float | None]:
     from tdkt.demo.generator import database_is_empty, generate
     from tdkt.org.models import Person
-    from tdkt.org.selectors import search_people
 
     if not database_is_empty():
         count = Person.objects.count()
@@ -89,6 +88,7 @@ def search_query() -> tuple[str, int]:
 
     from tdkt.core.text import fold
     from tdkt.org.models import Person
+    from tdkt.org.selectors import search_people
 
     names = (
         Person.objects.values("full_name")

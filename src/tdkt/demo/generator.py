@@ -37,7 +37,6 @@ from tdkt.demo.catalogue import (
     MINISTRY_ABBR,
     OFFICER_UNIT_CODE,
     REFERENCE_YEAR,
-    TDKT_DEPARTMENT_CODE,
 )
 from tdkt.demo.collectives import build_collectives
 from tdkt.demo.draws import draw_name, stable_hash
@@ -55,7 +54,8 @@ Progress = Callable[[str], None]
 # (username, role, unit code, full name); the order `demo_logins()` prints them in
 LOGINS = [
     ("admin", Role.ADMIN, MINISTRY_ABBR, "Quản trị hệ thống"),
-    ("chuyenvien", Role.SPECIALIST, TDKT_DEPARTMENT_CODE, "Đỗ Thị Minh Thư"),
+    # the ministry TĐKT department appraises every unit's dossiers: the role covers the whole ministry
+    ("chuyenvien", Role.SPECIALIST, MINISTRY_ABBR, "Đỗ Thị Minh Thư"),
     ("canbo", Role.OFFICER, OFFICER_UNIT_CODE, "Phạm Thu Hà"),
     ("thutruong", Role.UNIT_HEAD, OFFICER_UNIT_CODE, ""),
     ("hoidong", Role.COUNCIL_MEMBER, MINISTRY_ABBR, "Lê Quang Vinh"),

@@ -134,10 +134,10 @@ PASSWORD_HASHERS = (
     ]
 )
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tdkt.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "tdkt.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "tdkt.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "tdkt.accounts.validators.NumericPasswordValidator"},
 ]
 # Lockout after repeated failed logins (per user name, counted in the database so all processes agree).
 TDKT_LOGIN_MAX_FAILURES = env_int("TDKT_LOGIN_MAX_FAILURES", 5)

@@ -103,3 +103,22 @@ def test_password_change_needs_the_old_password(client, officer):
 def test_password_change_requires_login(client, db):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302 and LOGIN in response.url
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("123", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
+        ("12345678901", "Mật khẩu không được chỉ gồm chữ số."),
+        ("password123", "Mật khẩu này quá phổ biến, dễ bị đoán."),
+    ],
+)
+def test_a_weak_new_password_is_refused_in_vietnamese(client, officer, new, message):
+    client.force_login(officer)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "demo", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "This password" not in response.content.decode()

@@ -3,7 +3,10 @@
   "use strict";
   var KEY = "tdkt-font-step", STEPS = [87.5, 100, 112.5, 125, 150];
   function apply(step) {
-    document.documentElement.style.fontSize = STEPS[step] + "%";
+    var root = document.documentElement;
+    root.style.fontSize = STEPS[step] + "%";
+    // from 125 % the header's menu no longer fits beside the brand and tools: give it a row of its own
+    root.classList.toggle("font-large", STEPS[step] >= 125);
   }
   var saved = parseInt(localStorage.getItem(KEY) || "1", 10);
   if (isNaN(saved) || saved < 0 || saved >= STEPS.length) { saved = 1; }

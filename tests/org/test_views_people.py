@@ -305,6 +305,18 @@ def test_profile_access_by_role_and_unit(client, users, people, who, person_key,
         assert people[person_key].full_name not in response.content.decode()
 
 
+def test_profile_offers_the_eligibility_tab_only_to_who_may_open_it(client, tree, people):
+    tab = reverse("rulebook:person_eligibility", args=[people["an"].pk])
+    officer = _get(client, make_user("officer_x", "officer", tree["a"]), _profile(people["an"]))
+    assert f'href="{tab}"' in officer.content.decode()
+    # a bloc head sees the profile, but eligibility is the unit's and the ministry's work, not the bloc's
+    bloc_head = _get(client, make_user("bloc_x", "bloc_head", tree["a"]), _profile(people["an"]))
+    body = bloc_head.content.decode()
+    assert bloc_head.status_code == 200 and "Nguyễn Văn An" in body
+    assert tab not in body
+    assert client.get(tab).status_code == 403
+
+
 def test_profile_anonymous_goes_to_login(client, people):
     response = client.get(_profile(people["an"]))
     assert response.status_code == 302 and reverse("accounts:login") in response.url

@@ -7,9 +7,12 @@ neither, so no page is ever left open by mistake.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
 
 
 def public(view):
@@ -18,9 +21,29 @@ def public(view):
     return view
 
 
+def _login_required(view):
+    """`login_required`, except that an anonymous htmx request gets 403 with `HX-Redirect` to the login
+    page: a plain redirect would be followed inside the request and the login form swapped into a
+    fragment (a progress box polling after the session expired, a filtered list)."""
+    redirecting = login_required(view)
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if request.headers.get("HX-Request") == "true" and not request.user.is_authenticated:
+            # come back to the page the user was on, not to the fragment it asked for
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            back = (current.path + (f"?{current.query}" if current.query else "")) or request.get_full_path()
+            response = HttpResponseForbidden()
+            response["HX-Redirect"] = redirect_to_login(back).url
+            return response
+        return redirecting(request, *args, **kwargs)
+
+    return inner
+
+
 def authenticated(view):
     """Any signed-in user; the view itself narrows what it shows to the user's scope."""
-    wrapped = login_required(view)
+    wrapped = _login_required(view)
     wrapped.tdkt_permission = "authenticated"
     return wrapped
 
@@ -38,7 +61,7 @@ def permission_required(perm: str, *, object_getter=None):
                 request.tdkt_object = obj
             return view(request, *args, **kwargs)
 
-        wrapped = login_required(inner)
+        wrapped = _login_required(inner)
         wrapped.tdkt_permission = perm
         return wrapped
 

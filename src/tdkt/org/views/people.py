@@ -123,16 +123,26 @@ def _person(request, pk: int) -> Person:
     return get_object_or_404(Person.objects.select_related("current_unit"), pk=pk)
 
 
-def person_tabs(person: Person, active: str) -> list[dict]:
-    """The profile's tab bar; another page of the person adds its tab here with one line."""
+def person_tabs(person: Person, active: str, user) -> list[dict]:
+    """The profile's tab bar; another page of the person adds its tab here with one line.
+
+    A tab shows only to a user who may open it on this person (a bloc head sees the profile but not
+    the eligibility tab, which is the unit's and the ministry's work)."""
     tabs = [
-        {"key": "info", "label": _("Thông tin"), "url": reverse("org:person_detail", args=[person.pk])},
+        {
+            "key": "info",
+            "label": _("Thông tin"),
+            "url": reverse("org:person_detail", args=[person.pk]),
+            "perm": "org.view_person",
+        },
         {
             "key": "eligibility",
             "label": _("Xét danh hiệu"),
             "url": reverse("rulebook:person_eligibility", args=[person.pk]),
+            "perm": "rulebook.view_eligibility",
         },
     ]
+    tabs = [tab for tab in tabs if user.has_perm(tab["perm"], person)]
     for tab in tabs:
         tab["active"] = tab["key"] == active
     return tabs
@@ -152,7 +162,7 @@ def person_detail(request, pk: int):
         "unit_link": unit_scope.covers(person.current_unit),
         "positions": person.positions.all(),
         "years": history_by_year(person),
-        "tabs": person_tabs(person, "info"),
+        "tabs": person_tabs(person, "info", request.user),
         "breadcrumbs": ([(_("Cán bộ"), reverse("org:person_list"))] if person_scope.units_only else [])
         + [(person.full_name, None)],
     }

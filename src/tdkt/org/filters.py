@@ -58,13 +58,18 @@ class PersonFilterForm(forms.Form):
         empty_value=PAGE_SIZES[0],
     )
 
-    def __init__(self, data, *, units, base_depth: int = 0, **kwargs):
+    def __init__(self, data, *, units, choices=None, **kwargs):
         # A bare visit (no query string) starts with the defaults: active people, sub-units included.
         if not data:
             data = {"subtree": "on", "active": "1"}
         super().__init__(data, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: "— " * max(0, u.depth - base_depth) + u.name
+        if choices is not None:
+            # shown in tree order with indentation (`tree_depth` from org.selectors.tree_order);
+            # any unit of `units` is still accepted
+            self.fields["unit"].choices = [("", self.fields["unit"].empty_label)] + [
+                (u.pk, "— " * u.tree_depth + u.name) for u in choices
+            ]
         self.fields["rating_year"].widget.attrs["placeholder"] = str(last_year())
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         for name, fld in self.fields.items():

@@ -51,7 +51,6 @@ def unit_tree(user) -> list[Unit]:
     """
     rows = list(units_in_scope(user).annotate(people_count=Count("people", filter=Q(people__active=True))))
     by_path = {u.path: u for u in rows}
-    children: dict[str | None, list[Unit]] = defaultdict(list)
     for u in rows:
         u.subtree_count = 0
     for u in rows:
@@ -61,9 +60,19 @@ def unit_tree(user) -> list[Unit]:
             ancestor = by_path.get("/" + "/".join(parts[:i]) + "/")
             if ancestor is not None:
                 ancestor.subtree_count += u.people_count
+    return tree_order(rows)
+
+
+def tree_order(rows: list[Unit]) -> list[Unit]:
+    """`rows` in the order of the units tree (each unit followed by its sub-units; siblings by explicit
+    order, kind, then name without accents), with `tree_depth` relative to the shallowest shown and
+    `has_children`."""
+    by_path = {u.path: u for u in rows}
+    children: dict[str | None, list[Unit]] = defaultdict(list)
+    for u in rows:
+        parts = u.path.strip("/").split("/")
         parent_path = "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else None
         children[parent_path if parent_path in by_path else None].append(u)
-    # siblings in a stable, readable order: explicit order, then kind, then name without accents
     for siblings in children.values():
         siblings.sort(key=_sibling_key)
     units: list[Unit] = []
@@ -78,6 +87,19 @@ def unit_tree(user) -> list[Unit]:
     for top in children.get(None, []):
         visit(top, 0)
     return units
+
+
+def unit_labels(rows: list[Unit]) -> dict[int, str]:
+    """Unit id → a name that tells units apart in a list: a unit below the ministry's direct units
+    carries the name of the direct unit it belongs to ("Văn phòng Sở — Sở Công Thương Điện Biên"),
+    as many provincial departments have a "Văn phòng Sở"."""
+    by_path = {u.path: u for u in rows}
+    labels = {}
+    for u in rows:
+        parts = u.path.strip("/").split("/")
+        top = by_path.get("/" + "/".join(parts[:2]) + "/") if len(parts) > 2 else None
+        labels[u.pk] = f"{u.name} — {top.name}" if top is not None else u.name
+    return labels
 
 
 @dataclass

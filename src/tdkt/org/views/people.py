@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -12,6 +13,7 @@ from tdkt.accounts.scope import has_action, scope_for
 from tdkt.core.access import permission_required
 from tdkt.core.excel import Column, xlsx_response
 from tdkt.core.paging import paginate
+from tdkt.org.enums import Rating
 from tdkt.org.filters import PersonFilterForm
 from tdkt.org.models import Person, Unit
 from tdkt.org.selectors import (
@@ -20,6 +22,8 @@ from tdkt.org.selectors import (
     mask_id_number,
     people_for,
     prefetch_profile,
+    tree_order,
+    unit_labels,
 )
 
 RESULTS_TARGET = "person-results"
@@ -34,12 +38,19 @@ def _is_partial(request, target: str) -> bool:
     )
 
 
-def _filter_form(request, action: str) -> PersonFilterForm:
+RATING_LABELS = dict(Rating.choices)
+
+
+def _filter_form(request, action: str) -> tuple[PersonFilterForm, dict[int, str]]:
+    """The filter form with the units of the user's scope in tree order (units closed before today
+    left out of the choices), and the distinguishing label of every unit of the scope."""
     scope = scope_for(request.user, action)
-    units = scope.filter_units(Unit.objects.only("id", "name", "depth", "path")).order_by("path")
-    depths = [p.count("/") - 2 for p in scope.subtree_paths]
-    base_depth = 0 if scope.everything or not depths else min(depths)
-    return PersonFilterForm(request.GET, units=units, base_depth=base_depth)
+    units = scope.filter_units(Unit.objects.all())
+    rows = tree_order(list(units.only("id", "name", "depth", "path", "sort_order", "kind", "active_to")))
+    today = timezone.localdate()
+    choices = [u for u in rows if u.active_to is None or u.active_to >= today]
+    form = PersonFilterForm(request.GET, units=units, choices=choices)
+    return form, unit_labels(rows)
 
 
 def _query_without(request, *names: str) -> str:
@@ -58,10 +69,14 @@ def person_list(request):
         if scope.own_person_id:
             return redirect("org:person_detail", pk=scope.own_person_id)
         raise PermissionDenied
-    form = _filter_form(request, "org.view_person")
+    form, labels = _filter_form(request, "org.view_person")
     person_filter = form.to_filter()
     people = people_for(request.user, person_filter)
     page = paginate(request, people, form.page_size)
+    page.object_list = list(page.object_list)
+    for p in page.object_list:
+        p.unit_label = labels.get(p.current_unit_id, p.current_unit.name)
+        p.year_rating_label = RATING_LABELS.get(p.year_rating, "")
     context = {
         "form": form,
         "page": page,
@@ -81,7 +96,7 @@ def person_list(request):
 @require_GET
 @permission_required("org.export")
 def person_export(request):
-    form = _filter_form(request, "org.export")
+    form, labels = _filter_form(request, "org.export")
     people = people_for(request.user, form.to_filter(), action="org.export")
     private = scope_for(request.user, "org.view_private")
     columns = [
@@ -106,7 +121,7 @@ def person_export(request):
                 p.full_name,
                 p.get_gender_display(),
                 p.birth_date,
-                p.current_unit.name,
+                labels.get(p.current_unit_id, p.current_unit.name),
                 p.position,
                 p.get_employment_display(),
                 p.direct_worker,

@@ -61,12 +61,17 @@ def _wait_healthy(proc: subprocess.Popen, port: int, log_path, timeout: float = 
 
 
 def _stop(proc: subprocess.Popen) -> None:
+    """Ctrl+C as in a terminal, then make sure nothing of the demo's process group lives on."""
     os.killpg(proc.pid, signal.SIGINT)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # a server or worker that outlived the demo command
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
 def _shell(data_dir, code: str) -> str:
@@ -128,6 +133,7 @@ def test_demo_serves_prints_logins_runs_tasks_and_reuses_its_data(tmp_path):
     people = _shell(data_dir, "from tdkt.org.models import Person; print(Person.objects.count())")
 
     log2 = tmp_path / "second.log"
+    port = _free_port()
     proc = _start(data_dir, port, log2)
     try:
         _wait_healthy(proc, port, log2)

@@ -171,6 +171,90 @@ def test_the_template_reads_back_through_the_pipeline():
     assert sheet.rows[0][1]["day"] == datetime.date(2024, 1, 31)
 
 
+# ---------------------------------------------------------------------------------------------- coded columns
+
+COLOURS = (("red", "Đỏ tươi"), ("green", "Xanh lá"))
+TOWNS = tuple((f"t{n}", f"Thị trấn số {n}, huyện Mộc Châu") for n in range(1, 13))  # long, with commas
+CODED = imports.Spec(
+    kind="coded",
+    title="Thử danh mục",
+    sheet="Dữ liệu",
+    columns=(
+        imports.Column("code", "Mã", required=True),
+        imports.Column(
+            "colour", "Màu", example="red", choices=COLOURS, synonyms=(("red", "Đỏ"),), help="Màu chính."
+        ),
+        imports.Column("town", "Thị trấn", example="t2", choices=TOWNS),
+    ),
+)
+
+
+def coded_row(cells: dict):
+    errors = imports.Errors(CODED, "Dữ liệu")
+    return imports.Row(7, cells, set(cells), errors), errors
+
+
+@pytest.mark.parametrize(
+    "raw", ["red", "RED", "Đỏ tươi", "đỏ TƯƠI", "do tuoi", "  Do   tuoi ", "Đỏ tươi (red)", "Đỏ", "do"]
+)
+def test_a_coded_column_takes_the_code_or_the_label_whatever_the_case_and_accents(raw):
+    row, errors = coded_row({"colour": raw})
+    assert row.choice("colour") == "red"
+    assert not errors
+
+
+def test_an_unknown_value_of_a_short_list_names_every_label():
+    row, errors = coded_row({"colour": "tím"})
+
+    assert row.choice("colour") == ""
+    assert [str(e) for e in errors.items] == [
+        "Sheet 'Dữ liệu', dòng 7, cột 'Màu': 'tím' không thuộc các giá trị cho phép: Đỏ tươi; Xanh lá."
+    ]
+
+
+def test_an_unknown_value_of_a_long_list_names_the_closest_few_labels():
+    row, errors = coded_row({"town": "thi tran so 11 huyen moc chau"})  # the comma is missing
+
+    row.choice("town")
+
+    (error,) = errors.items
+    assert error.message.startswith(
+        "'thi tran so 11 huyen moc chau' không thuộc các giá trị cho phép, ví dụ: "
+    )
+    named = error.message.split("ví dụ: ")[1].split("…")[0].split("; ")
+    assert len(named) == imports.SUGGESTED_LABELS and named[0] == "Thị trấn số 11, huyện Mộc Châu"
+    assert error.message.endswith("(đủ 12 giá trị ở sheet “Hướng dẫn” và danh sách chọn của tệp mẫu).")
+
+
+def test_template_of_coded_columns_shows_labels_lists_codes_and_offers_drop_down_lists():
+    wb = openpyxl.load_workbook(io.BytesIO(imports.template_bytes(CODED)))
+
+    ws = wb["Dữ liệu"]
+    assert [c.value for c in ws[2]] == [None, "Đỏ tươi", "Thị trấn số 2, huyện Mộc Châu"]  # labels, not codes
+    guide = {row[0]: row[2] for row in wb["Hướng dẫn"].iter_rows(min_row=5, values_only=True)}
+    assert guide["Màu"] == "Đỏ tươi (red); Xanh lá (green)\nMàu chính."  # synonyms are not offered
+    assert guide["Thị trấn"].startswith("Thị trấn số 1, huyện Mộc Châu (t1); Thị trấn số 2")
+    validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert set(validations) == {"B2:B1048576", "C2:C1048576"}
+    colour, town = validations["B2:B1048576"], validations["C2:C1048576"]
+    assert (colour.type, colour.formula1, colour.errorStyle) == ("list", '"Đỏ tươi,Xanh lá"', "warning")
+    # too long for Excel's 255 characters (and holding commas): a range of the hidden list sheet
+    assert (town.type, town.formula1) == ("list", "'Danh mục'!$A$2:$A$13")
+    assert wb.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]
+    lists = wb["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    assert [c.value for c in lists["A"]] == ["Thị trấn", *(label for _code, label in TOWNS)]
+
+
+def test_the_template_of_coded_columns_reads_back_to_codes():
+    sheet = imports.read_sheet(imports.template_bytes(CODED), CODED)
+    errors = imports.Errors(CODED, sheet.name)
+    row = imports.Row(2, sheet.rows[0][1], sheet.present, errors)
+
+    assert (row.choice("colour"), row.choice("town")) == ("red", "t2")
+    assert not errors
+
+
 # ---------------------------------------------------------------------------------------------- jobs
 
 

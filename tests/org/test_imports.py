@@ -185,13 +185,15 @@ def test_duplicate_id_number_in_the_file_names_both_rows(tmp_path, tree, officer
     assert result["errors"][0]["message"] == "Số định danh 001090000001 trùng với dòng 2."
 
 
-def test_id_number_already_held_by_another_person_is_refused(tmp_path, tree, officer_a):
-    person(tree["a"], code="OLD1", id_number="001090000009")
+def test_id_number_already_held_by_a_person_in_scope_names_that_person(tmp_path, tree, officer_a):
+    person(
+        tree["a"], code="OLD1", family_name="Hồ", middle_name="", given_name="Lan", id_number="001090000009"
+    )
     data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(9)])
 
     result = run(data, "people", officer_a)
 
-    assert result["errors"][0]["message"] == "Số định danh 001090000009 đã có ở hồ sơ cán bộ OLD1."
+    assert result["errors"][0]["message"] == "Số định danh 001090000009 đã có ở hồ sơ cán bộ OLD1 (Hồ Lan)."
     assert not Person.objects.filter(code="NV009").exists()
 
 
@@ -205,8 +207,10 @@ def test_rows_outside_the_officers_scope_refuse_the_whole_file(tmp_path, tree, p
     result = run(data, "people", officer_a)
 
     messages = {(e["row"], e["message"]) for e in result["errors"]}
-    assert (3, "Bạn không có quyền nhập dữ liệu cho đơn vị 'Vụ B' (VU-B).") in messages
-    assert (4, "Cán bộ CB003 (Lê Cường) thuộc đơn vị ngoài phạm vi bạn được nhập.") in messages
+    assert messages == {
+        (3, "Không có đơn vị mã 'VU-B' trong phạm vi bạn được nhập."),
+        (4, "Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn."),
+    }
     assert not Person.objects.filter(code="NV001").exists()
     assert Person.objects.get(code="CB003").current_unit == tree["b"]
 
@@ -346,8 +350,8 @@ def test_evaluation_errors_unknown_person_other_unit_bad_rating_duplicate_year(
     result = run(xlsx(tmp_path / "e.xlsx", EVAL_HEADER[:4], rows, sheet="Đánh giá"), "evaluations", officer_a)
 
     by_row = {e["row"]: e["message"] for e in result["errors"]}
-    assert by_row[2] == "Không có cán bộ mã 'KHONG'."
-    assert "ngoài phạm vi" in by_row[3]
+    assert by_row[2] == "Không có cán bộ mã 'KHONG' trong phạm vi bạn được nhập."
+    assert by_row[3] == "Không có cán bộ mã 'CB003' trong phạm vi bạn được nhập."  # exists, in Vụ B
     assert by_row[4].startswith("'giỏi' không thuộc các giá trị cho phép")
     assert by_row[7] == "Ghi mã cán bộ hoặc mã tập thể (một trong hai)."
     assert by_row[6] == "Đối tượng này đã có đánh giá năm 2024 ở dòng 5."
@@ -443,3 +447,386 @@ def test_award_with_unknown_code_or_reversed_years_is_refused(tmp_path, tree, pe
         (4, "Ngày quyết định"),
     }
     assert not AwardRecord.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------- scope leaks
+# An officer's file must not reveal who holds an ID number or a code outside the officer's scope.
+
+OUTSIDER = ("CB003", "Lê Cường", "Vụ B", "VU-B")  # people["cuong"] works in Vụ B, outside officer_a's scope
+
+
+def assert_reveals_nothing_about_the_outsider(message):
+    for secret in OUTSIDER:
+        assert secret not in message
+
+
+def test_id_number_held_outside_scope_reveals_nothing_about_its_holder(tmp_path, tree, people, officer_a):
+    Person.objects.filter(code="CB003").update(id_number="079093939861")
+    data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1), person_row(2, id="079093939861")])
+
+    result = run(data, "people", officer_a)
+
+    assert [e["text"] for e in result["errors"]] == [
+        "Sheet 'Cán bộ', dòng 3, cột 'Số định danh cá nhân': Số định danh này đã được dùng cho một hồ sơ "
+        "khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
+    ]
+    assert_reveals_nothing_about_the_outsider(result["errors"][0]["text"])
+    assert not Person.objects.filter(code__in=["NV001", "NV002"]).exists()
+
+
+def test_code_held_outside_scope_reveals_nothing_about_its_record(tmp_path, tree, people, officer_a):
+    data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1, code="CB003")])
+
+    result = run(data, "people", officer_a)
+
+    assert [e["text"] for e in result["errors"]] == [
+        "Sheet 'Cán bộ', dòng 2, cột 'Mã cán bộ': Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn."
+    ]
+    assert_reveals_nothing_about_the_outsider(result["errors"][0]["message"])
+    assert Person.objects.get(code="CB003").full_name == "Lê Cường"
+
+
+def test_an_outside_code_is_not_compared_with_the_id_number_so_they_cannot_be_linked(
+    tmp_path, tree, people, officer_a
+):
+    """Had the ID check run, "CB003 + its own ID" (no ID error) and "CB003 + someone else's ID" (an ID
+    error) would tell which ID number belongs to CB003."""
+    Person.objects.filter(code="CB003").update(id_number="079093939861")
+    person(tree["b"], code="CB004", id_number="079093939862")
+    rows = [person_row(1, code="CB003", id="079093939861"), person_row(2, code="CB003", id="079093939862")]
+
+    result = run(xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, rows), "people", officer_a)
+
+    by_row = {(e["row"], e["column"]): e["message"] for e in result["errors"] if e["row"] in (2, 3)}
+    assert by_row == {
+        (2, "Mã cán bộ"): "Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn.",
+        (3, "Mã cán bộ"): "Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn.",
+    }
+
+
+@pytest.mark.parametrize("kind", ["evaluations", "awards"])
+def test_evaluations_and_awards_treat_an_outside_code_like_an_unknown_one(
+    tmp_path, tree, people, officer_a, kind
+):
+    if kind == "evaluations":
+        header, sheet = EVAL_HEADER[:4], "Đánh giá"
+        rows = [["CB003", "", 2024, "htt"], ["KHONG-CO", "", 2024, "htt"]]
+    else:
+        header, sheet = AWARD_HEADER[:7], "Khen thưởng"
+        rows = [
+            ["CB003", "", "ldtt", 2024, 2024, "1/QĐ", "20/12/2024"],
+            ["KHONG-CO", "", "ldtt", 2024, 2024, "1/QĐ", "20/12/2024"],
+        ]
+
+    result = run(xlsx(tmp_path / "x.xlsx", header, rows, sheet=sheet), kind, officer_a)
+
+    messages = [e["message"] for e in result["errors"]]
+    assert messages == [
+        "Không có cán bộ mã 'CB003' trong phạm vi bạn được nhập.",
+        "Không có cán bộ mã 'KHONG-CO' trong phạm vi bạn được nhập.",
+    ]
+    assert "Lê Cường" not in str(messages) and "Vụ B" not in str(messages)
+
+
+def test_person_services_do_not_name_an_id_number_holder_outside_scope(tree, people, officer_a, admin_user):
+    from tdkt.core.errors import ServiceError
+    from tdkt.org import services
+
+    Person.objects.filter(code="CB003").update(id_number="079093939861")
+    fields = {"code": "NEW1", "family_name": "Vũ", "given_name": "Hà", "gender": "female"}
+
+    with pytest.raises(ServiceError) as created:
+        services.person_create(actor=officer_a, unit=tree["a"], id_number="079093939861", **fields)
+    with pytest.raises(ServiceError) as updated:
+        services.person_update(actor=officer_a, person_id=people["an"].pk, id_number="079093939861")
+    with pytest.raises(ServiceError) as by_admin:
+        services.person_update(actor=admin_user, person_id=people["an"].pk, id_number="079093939861")
+
+    outside = "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
+    assert (str(created.value), str(updated.value)) == (outside, outside)
+    assert str(by_admin.value) == "Số định danh 079093939861 đã có ở hồ sơ CB003 (Lê Cường)."
+    assert not Person.objects.filter(code="NEW1").exists()
+
+
+# ------------------------------------------------------------------------------------------- impossible data
+
+
+def error_texts(result):
+    return [e["text"] for e in result["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("over", "text"),
+    [
+        (
+            {"birth": "01/03/1990", "joined": "28/02/1990"},
+            "Sheet 'Cán bộ', dòng 2, cột 'Ngày vào cơ quan': "
+            "Ngày vào cơ quan 28/02/1990 trước ngày sinh 01/03/1990.",
+        ),
+        (
+            {"birth": "01/03/1990", "joined": "28/02/2005"},
+            "Sheet 'Cán bộ', dòng 2, cột 'Ngày vào cơ quan': "
+            "Ngày vào cơ quan 28/02/2005 khi chưa đủ 15 tuổi (sinh ngày 01/03/1990).",
+        ),
+        (
+            {"birth": "01/01/2099", "joined": ""},
+            "Sheet 'Cán bộ', dòng 2, cột 'Ngày sinh': Ngày 01/01/2099 ở tương lai.",
+        ),
+    ],
+)
+def test_impossible_birth_and_joining_dates_are_refused(tmp_path, tree, officer_a, over, text):
+    result = run(xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1, **over)]), "people", officer_a)
+
+    assert error_texts(result) == [text]
+    assert not Person.objects.filter(code="NV001").exists()
+
+
+def test_joining_at_exactly_15_is_accepted(tmp_path, tree, officer_a):
+    rows = [
+        person_row(1, birth="29/02/1992", joined="01/03/2007"),
+        person_row(2, birth="10/05/1990", joined="10/05/2005"),
+    ]
+
+    result = run(xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, rows), "people", officer_a)
+
+    assert result["errors"] == [] and result["created"] == 2
+
+
+def test_a_joining_date_alone_is_checked_against_the_stored_date_of_birth(tmp_path, tree, people, officer_a):
+    header = ["Mã cán bộ", "Họ", "Tên", "Giới tính", "Mã đơn vị", "Ngày vào cơ quan"]
+    data = xlsx(tmp_path / "p.xlsx", header, [["CB001", "Nguyễn", "An", "Nam", "VU-A", "01/01/1980"]])
+
+    result = run(data, "people", officer_a)  # CB001 was born on 01/05/1985
+
+    assert error_texts(result) == [
+        "Sheet 'Cán bộ', dòng 2, cột 'Ngày vào cơ quan': "
+        "Ngày vào cơ quan 01/01/1980 trước ngày sinh 01/05/1985."
+    ]
+    assert Person.objects.get(code="CB001").joined == datetime.date(2010, 1, 1)
+
+
+def test_discipline_outside_the_rows_year_and_leave_ending_before_it_starts_are_refused(
+    tmp_path, tree, people, officer_a
+):
+    rows = [
+        ["CB001", "", 2023, "ht", 12, "Khiển trách", "15/06/2024", "", "", ""],
+        ["CB002", "", 2024, "htt", 12, "", "", "Nghỉ ốm", "10/03/2024", "09/03/2024"],
+        ["CB001", "", 2024, "htt", 12, "Cảnh cáo", "20/12/2024", "Nghỉ ốm", "10/03/2024", "10/03/2024"],
+    ]
+
+    result = run(xlsx(tmp_path / "e.xlsx", EVAL_HEADER, rows, sheet="Đánh giá"), "evaluations", officer_a)
+
+    assert error_texts(result) == [
+        "Sheet 'Đánh giá', dòng 2, cột 'Ngày kỷ luật': Ngày kỷ luật 15/06/2024 không thuộc năm đánh giá 2023 "
+        "của dòng này.",
+        "Sheet 'Đánh giá', dòng 3, cột 'Nghỉ đến ngày': “Nghỉ đến ngày” phải sau hoặc bằng “Nghỉ từ ngày”.",
+    ]
+    assert not Evaluation.objects.exists() and not Discipline.objects.exists() and not Leave.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "decided", "column", "message"),
+    [
+        (
+            2025,
+            2025,
+            "31/12/2024",
+            "Ngày quyết định",
+            "Ngày quyết định 31/12/2024 trước năm thành tích 2025: khen thưởng cho thành tích năm 2025 không "
+            "thể quyết định trước ngày 01/01/2025.",
+        ),
+        (2024, 2024, "01/01/2099", "Ngày quyết định", "Ngày 01/01/2099 ở tương lai."),
+        (2024, 2023, "20/12/2024", "Từ năm", "“Từ năm” phải nhỏ hơn hoặc bằng “Đến năm”."),
+    ],
+)
+def test_impossible_award_dates_are_refused_and_nothing_is_written(
+    tmp_path, tree, people, officer_a, first, last, decided, column, message
+):
+    rows = [
+        ["CB001", "", "ldtt", 2023, 2023, "1/QĐ", "20/12/2023"],
+        ["CB002", "", "ldtt", first, last, "2/QĐ", decided],
+    ]
+
+    result = run(xlsx(tmp_path / "k.xlsx", AWARD_HEADER[:7], rows, sheet="Khen thưởng"), "awards", officer_a)
+
+    assert [(e["row"], e["column"], e["message"]) for e in result["errors"]] == [(3, column, message)]
+    assert not AwardRecord.objects.exists()
+
+
+def test_an_award_decided_on_the_first_day_of_its_last_year_is_accepted(tmp_path, tree, people, officer_a):
+    rows = [["CB001", "", "ldtt", 2024, 2024, "1/QĐ", "01/01/2024"]]
+
+    result = run(xlsx(tmp_path / "k.xlsx", AWARD_HEADER[:7], rows, sheet="Khen thưởng"), "awards", officer_a)
+
+    assert result["errors"] == [] and result["created"] == 1
+
+
+# ---------------------------------------------------------------------------------------------- work history
+
+
+def test_without_a_joining_date_work_history_starts_at_the_first_evaluation_year(tmp_path, tree, officer_a):
+    run(xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1, joined="")]), "people", officer_a)
+    nv = Person.objects.get(code="NV001")
+    assert nv.joined is None
+    assert Position.objects.get(person=nv).start == datetime.date.today()  # nothing better is known yet
+    rows = [["NV001", "", year, "htt"] for year in (2022, 2021, 2023)]
+    data = xlsx(tmp_path / "e.xlsx", EVAL_HEADER[:4], rows, sheet="Đánh giá")
+
+    run(data, "evaluations", officer_a)
+    events = AuditEvent.objects.count()
+    again = run(data, "evaluations", officer_a)
+
+    assert Position.objects.get(person=nv).start == datetime.date(2021, 1, 1)
+    moved = AuditEvent.objects.get(event="position.import")
+    assert moved.object_id == str(nv.pk)
+    assert moved.changes == {"position_start": [datetime.date.today().isoformat(), "2021-01-01"]}
+    assert again["unchanged"] == 3 and AuditEvent.objects.count() == events + 1
+
+
+def test_evaluations_never_move_a_known_joining_date(tmp_path, tree, people, officer_a):
+    rows = [["CB001", "", 2005, "htt"]]  # before CB001 joined on 01/01/2010
+
+    run(xlsx(tmp_path / "e.xlsx", EVAL_HEADER[:4], rows, sheet="Đánh giá"), "evaluations", officer_a)
+
+    assert Position.objects.get(person=people["an"]).start == datetime.date(2010, 1, 1)
+
+
+def test_a_joining_date_given_later_becomes_the_start_of_the_work_history(tmp_path, tree, officer_a):
+    run(xlsx(tmp_path / "a.xlsx", PEOPLE_HEADER, [person_row(1, joined="")]), "people", officer_a)
+
+    result = run(
+        xlsx(tmp_path / "b.xlsx", PEOPLE_HEADER, [person_row(1, joined="01/09/2012")]), "people", officer_a
+    )
+
+    assert result["updated"] == 1
+    nv = Person.objects.get(code="NV001")
+    assert nv.joined == datetime.date(2012, 9, 1)
+    assert list(Position.objects.filter(person=nv).values_list("start", "end")) == [
+        (datetime.date(2012, 9, 1), None)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- labels
+
+
+def test_people_file_with_vietnamese_labels_in_any_case_and_without_accents(tmp_path, tree, officer_a):
+    rows = [
+        person_row(1, gender="Nữ", employment="Viên chức"),
+        person_row(2, gender="nu", employment="hop dong lao dong"),
+        person_row(3, gender="NAM", employment="Lực lượng vũ trang (armed_forces)"),  # as the guide writes it
+        person_row(4, gender="female", employment="public_employee"),  # codes still work
+    ]
+    data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, rows)
+
+    first = run(data, "people", officer_a)
+    again = run(data, "people", officer_a)
+
+    assert first["errors"] == [] and first["created"] == 4
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 4)
+    assert list(
+        Person.objects.filter(code__startswith="NV").order_by("code").values_list("gender", "employment")
+    ) == [
+        ("female", "public_employee"),
+        ("female", "contract"),
+        ("male", "armed_forces"),
+        ("female", "public_employee"),
+    ]
+
+
+def test_files_with_labels_and_with_codes_store_the_same_and_the_second_changes_nothing(
+    tmp_path, tree, people, officer_a
+):
+    labels = [
+        [
+            "CB001",
+            "",
+            2024,
+            "Hoàn thành xuất sắc nhiệm vụ",
+            12,
+            "Khiển trách",
+            "15/06/2024",
+            "Nghỉ ốm",
+            "01/03/2024",
+            "05/03/2024",
+        ],
+        ["CB002", "", 2024, "hoan thanh tot nhiem vu", 12, "", "", "", "", ""],
+    ]
+    codes = [
+        ["CB001", "", 2024, "htxs", 12, "khien_trach", "15/06/2024", "sick", "01/03/2024", "05/03/2024"],
+        ["CB002", "", 2024, "htt", 12, "", "", "", "", ""],
+    ]
+
+    first = run(xlsx(tmp_path / "l.xlsx", EVAL_HEADER, labels, sheet="Đánh giá"), "evaluations", officer_a)
+    events = AuditEvent.objects.count()
+    second = run(xlsx(tmp_path / "c.xlsx", EVAL_HEADER, codes, sheet="Đánh giá"), "evaluations", officer_a)
+
+    assert first["errors"] == [] and first["created"] == 2
+    assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 2)
+    assert AuditEvent.objects.count() == events + 1
+    assert dict(Evaluation.objects.values_list("person__code", "rating")) == {"CB001": "htxs", "CB002": "htt"}
+    assert Discipline.objects.get().form == "khien_trach" and Leave.objects.get().kind == "sick"
+
+
+def test_awards_file_with_labels(tmp_path, tree, people, officer_a):
+    header = AWARD_HEADER
+    rows = [
+        [
+            "CB001",
+            "",
+            "Chiến sĩ thi đua cơ sở",
+            2024,
+            2024,
+            "7/QĐ",
+            "20/12/2024",
+            "",
+            "Đột xuất",
+            "bo, nganh",
+        ],
+        [
+            "CB002",
+            "",
+            "chien si thi dua bo, ban, nganh, tinh",
+            2023,
+            2024,
+            "8/QĐ",
+            "20/12/2024",
+            "",
+            "",
+            "Đơn vị",
+        ],
+    ]
+    data = xlsx(tmp_path / "k.xlsx", header, rows, sheet="Khen thưởng")
+
+    first = run(data, "awards", officer_a)
+    again = run(data, "awards", officer_a)
+
+    assert first["errors"] == [] and first["created"] == 2
+    assert again["unchanged"] == 2
+    assert list(
+        AwardRecord.objects.order_by("decision_number").values_list("award_code", "basis", "issuer_level")
+    ) == [
+        ("cstd_co_so", "dot_xuat", "ministry"),
+        ("cstd_bo", "cong_trang", "unit"),
+    ]
+
+
+def test_labels_of_the_english_template_are_accepted_too(tmp_path, tree, officer_a):
+    rows = [person_row(1, gender="Female", employment="Public employee")]
+
+    result = run(xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, rows), "people", officer_a)
+
+    assert result["errors"] == []
+    assert Person.objects.get(code="NV001").employment == "public_employee"
+
+
+def test_an_unknown_value_names_a_few_accepted_labels(tmp_path, tree, people, officer_a):
+    rows = [["CB001", "", "Chiến sĩ thi đua cấp cơ sở", 2024, 2024, "1/QĐ", "20/12/2024"]]
+
+    result = run(xlsx(tmp_path / "k.xlsx", AWARD_HEADER[:7], rows, sheet="Khen thưởng"), "awards", officer_a)
+
+    (message,) = [e["message"] for e in result["errors"]]
+    assert message.startswith(
+        "'Chiến sĩ thi đua cấp cơ sở' không thuộc các giá trị cho phép, ví dụ: Chiến sĩ thi đua cơ sở;"
+    )
+    assert message.endswith("(đủ 21 giá trị ở sheet “Hướng dẫn” và danh sách chọn của tệp mẫu).")
+    assert "cstd_co_so" not in message and "Kỷ niệm chương" not in message

@@ -158,7 +158,8 @@ def test_templates_download_with_header_example_and_guide(client, officer_a, kin
 
     assert response["Content-Disposition"] == f'attachment; filename="mau-nhap-{kind}.xlsx"'
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == [sheet, "Hướng dẫn"]
+    assert wb.sheetnames[:2] == [sheet, "Hướng dẫn"]
+    assert all(wb[name].sheet_state == "hidden" for name in wb.sheetnames[2:])  # drop-down lists only
     assert [c.value for c in wb[sheet][1]][:5] == first_headers
     assert wb[sheet]["A2"].value  # the example row
     guide_columns = [r[0].value for r in wb["Hướng dẫn"].iter_rows(min_row=5)]
@@ -173,7 +174,7 @@ def test_people_template_example_uses_a_unit_the_officer_may_import_into(client,
     headers = [c.value for c in wb["Cán bộ"][1]]
     assert wb["Cán bộ"].cell(row=2, column=headers.index("Mã đơn vị") + 1).value == "VU-A"
     guide = {r[0].value: r[2].value for r in wb["Hướng dẫn"].iter_rows(min_row=5)}
-    assert "female = Nữ" in guide["Giới tính"]
+    assert guide["Giới tính"] == "Nam (male); Nữ (female)"
 
 
 def test_the_filled_in_template_imports(client, officer_a, django_capture_on_commit_callbacks):
@@ -185,6 +186,100 @@ def test_the_filled_in_template_imports(client, officer_a, django_capture_on_com
 
     assert Job.objects.get().status == JobStatus.DONE
     assert Person.objects.get(code="CB0001").full_name == "Nguyễn Văn An"
+
+
+def template_workbook(client, kind):
+    return openpyxl.load_workbook(io.BytesIO(client.get(reverse("org:import_template", args=[kind])).content))
+
+
+@pytest.mark.parametrize(
+    ("kind", "examples", "lists"),
+    [
+        (
+            "people",
+            {"Giới tính": "Nam", "Loại cán bộ": "Công chức"},
+            {
+                "Giới tính": '"Nam,Nữ"',
+                "Loại cán bộ": '"Công chức,Viên chức,Hợp đồng lao động,Người lao động,Lực lượng vũ trang"',
+            },
+        ),
+        (
+            "evaluations",
+            {"Xếp loại": "Hoàn thành xuất sắc nhiệm vụ"},
+            {
+                "Xếp loại": '"Hoàn thành xuất sắc nhiệm vụ,Hoàn thành tốt nhiệm vụ,Hoàn thành nhiệm vụ,'
+                'Không hoàn thành nhiệm vụ"',
+                "Hình thức kỷ luật": '"Khiển trách,Cảnh cáo,Hạ bậc lương,Giáng chức,Cách chức,'
+                'Buộc thôi việc"',
+                "Loại nghỉ": '"Nghỉ thai sản,Nghỉ ốm,Đi học,Nghỉ không lương,Khác"',
+            },
+        ),
+        (
+            "awards",
+            {
+                "Danh hiệu, hình thức": "Chiến sĩ thi đua cơ sở",
+                "Loại khen thưởng": "Thành tích thường xuyên (công trạng)",
+                "Cấp khen": "Bộ, ngành",
+            },
+            {  # 21 titles pass Excel's 255 characters; labels with commas cannot be typed into a list
+                "Danh hiệu, hình thức": "'Danh mục'!$A$2:$A$22",
+                "Loại khen thưởng": "'Danh mục'!$B$2:$B$7",
+                "Cấp khen": "'Danh mục'!$C$2:$C$8",
+            },
+        ),
+    ],
+)
+def test_templates_show_labels_and_offer_drop_down_lists_on_coded_columns(
+    client, officer_a, kind, examples, lists
+):
+    client.force_login(officer_a)
+
+    wb = template_workbook(client, kind)
+
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    example = dict(zip(headers, [c.value for c in ws[2]], strict=True))
+    assert {h: example[h] for h in examples} == examples
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        (cells,) = str(dv.sqref).split()
+        column = headers[
+            openpyxl.utils.column_index_from_string(cells.split(":")[0].rstrip("0123456789")) - 1
+        ]
+        assert (dv.type, dv.errorStyle, cells.split(":")[1][-7:]) == ("list", "warning", "1048576")
+        found[column] = dv.formula1
+    assert found == lists
+    if kind == "awards":
+        hidden = wb["Danh mục"]
+        assert hidden.sheet_state == "hidden"
+        assert [c.value for c in hidden["A"]][:3] == [
+            "Danh hiệu, hình thức",
+            "Lao động tiên tiến",
+            "Chiến sĩ thi đua cơ sở",
+        ]
+        guide = {r[0].value: r[2].value for r in wb["Hướng dẫn"].iter_rows(min_row=5)}
+        assert "Chiến sĩ thi đua cơ sở (cstd_co_so)" in guide["Danh hiệu, hình thức"]
+    else:
+        assert wb.sheetnames == [ws.title, "Hướng dẫn"]
+
+
+def test_every_filled_in_template_imports_with_its_labels(
+    client, officer_a, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for kind in ("people", "evaluations", "awards"):  # the examples name the person of the first
+            template = client.get(reverse("org:import_template", args=[kind])).content
+            client.post(URL, {"kind": kind, "file": SimpleUploadedFile(f"{kind}.xlsx", template)})
+
+    jobs = Job.objects.order_by("created_at")
+    assert [(j.status, j.result.get("created")) for j in jobs] == [(JobStatus.DONE, 1)] * 3, [
+        j.result for j in jobs
+    ]
+    an = Person.objects.get(code="CB0001")
+    assert an.evaluations.get().rating == "htxs"
+    assert an.awards.get().award_code == "cstd_co_so"
 
 
 def test_unknown_template_kind_is_404(client, officer_a):

@@ -8,11 +8,16 @@ write the whole file in one transaction, or nothing when any row is wrong → re
 An app describes one kind of import with an `Importer`: its `Spec` (the columns), `parse(row)` that
 turns a `Row` into a record dict, `check(records, actor, errors)` for what needs the whole file or the
 database, and `write(records, actor, source)` that calls the app's service and returns the counts.
+
+A coded column (`Column.choices`) takes the code or the Vietnamese label, whatever the case and accents
+(in any of the site's languages, so a template downloaded in English imports too); the template shows
+the labels, offers them in an Excel drop-down list and lists them, with the code, in the guide sheet.
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +26,10 @@ from typing import IO, Any, Protocol
 
 import python_calamine
 import xlsxwriter
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
 from tdkt.core.text import fold as fold_text
 
@@ -29,6 +37,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH_ROWS = 10
 MAX_STORED_ERRORS = 1000
 GUIDE_SHEET = "Hướng dẫn"
+LIST_SHEET = "Danh mục"  # hidden sheet holding the drop-down lists too long to write inline
+MAX_INLINE_LIST = 255  # Excel's limit for a list typed into the validation itself
+SUGGESTED_LABELS = 4  # how many accepted values an error message names when the list is long
 
 Progress = Callable[[int, int, str], None]
 
@@ -56,9 +67,19 @@ class Column:
     example: Any = ""
     width: float = 16
     text: bool = False  # formatted as text in the template (codes, ID numbers keep leading zeros)
+    choices: tuple[tuple[str, Any], ...] = ()  # (code, label): a coded column takes either
+    synonyms: tuple[tuple[str, Any], ...] = ()  # (code, text): more spellings accepted, never offered
 
     def names(self) -> set[str]:
         return {fold(self.header), *(fold(a) for a in self.aliases)}
+
+    def options(self) -> list[tuple[str, str]]:
+        """(code, label) in the active language, once per code, in the order of `choices`."""
+        return _options(self.choices)
+
+    def shown(self, value: Any) -> Any:
+        """A value as the template shows it: the label for a code of a coded column."""
+        return dict(self.options()).get(value, value) if self.choices and isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,7 @@ class Errors:
         self.spec, self.sheet = spec, sheet
         self.items: list[RowError] = []
         self._rows_with_errors: set[int] = set()
+        self.lookups: dict[str, dict[str, str]] = {}  # column key -> folded spelling -> code, per file
 
     def add(self, row: int, key: str | None, message: str) -> None:
         header = self.spec.column(key).header if key else ""
@@ -114,6 +136,13 @@ class Errors:
     def as_list(self) -> list[dict[str, Any]]:
         ordered = sorted(self.items, key=lambda e: (e.row, e.column))
         return [e.as_dict() | {"text": str(e)} for e in ordered[:MAX_STORED_ERRORS]]
+
+
+def _options(pairs: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    first: dict[str, str] = {}
+    for code, label in pairs:
+        first.setdefault(str(code), str(label))
+    return list(first.items())
 
 
 def fold(text: Any) -> str:
@@ -238,22 +267,57 @@ class Row:
         self.error(key, _("'%(value)s' không hợp lệ; ghi “Có” hoặc để trống.") % {"value": _shown(value)})
         return False
 
-    def choice(self, key: str, choices: Iterable[tuple[str, Any]], *, required: bool = False) -> str:
-        """A value given by its code or its Vietnamese label, whatever the case and accents."""
+    def choice(
+        self, key: str, choices: Iterable[tuple[str, Any]] | None = None, *, required: bool = False
+    ) -> str:
+        """A value given by its code or its label (any site language), whatever the case and accents.
+
+        Without `choices`, the column's own `choices` and `synonyms` are used."""
         if self._missing(key, required):
             return ""
-        choices = list(choices)
+        if choices is None:
+            column = self.errors.spec.column(key)
+            if key not in self.errors.lookups:
+                self.errors.lookups[key] = choice_lookup([*column.choices, *column.synonyms])
+            lookup, options = self.errors.lookups[key], column.options()
+        else:
+            pairs = list(choices)
+            lookup, options = choice_lookup(pairs), _options(pairs)
         wanted = fold(_shown(self.raw(key)))
-        for code, label in choices:
-            if wanted in (fold(code), fold(label)):
-                return code
-        allowed = "; ".join(str(label) for _code, label in choices)
-        self.error(
-            key,
-            _("'%(value)s' không thuộc các giá trị cho phép: %(allowed)s.")
-            % {"value": _shown(self.raw(key)), "allowed": allowed},
-        )
+        if wanted in lookup:
+            return lookup[wanted]
+        self.error(key, unknown_value_message(_shown(self.raw(key)), [label for _c, label in options]))
         return ""
+
+
+def choice_lookup(pairs: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Folded spelling -> code: the code, the label in each site language, and "label (code)" as the
+    guide sheet writes it. Codes come first, then the active language, so they win a clash."""
+    pairs = list(pairs)
+    lookup = {fold(code): str(code) for code, _label in pairs}
+    languages = [translation.get_language(), *(code for code, _name in settings.LANGUAGES)]
+    for language in dict.fromkeys(lang for lang in languages if lang):
+        with translation.override(language):
+            for code, label in pairs:
+                for spelling in (str(label), f"{label} ({code})"):
+                    lookup.setdefault(fold(spelling), str(code))
+    return lookup
+
+
+def unknown_value_message(value: str, labels: list[str]) -> str:
+    """Names every accepted label of a short list, or the few closest to `value` of a long one."""
+    if len(labels) <= SUGGESTED_LABELS + 1:
+        return _("'%(value)s' không thuộc các giá trị cho phép: %(allowed)s.") % {
+            "value": value,
+            "allowed": "; ".join(labels),
+        }
+    by_fold = {fold(label): label for label in labels}
+    close = difflib.get_close_matches(fold(value), list(by_fold), n=SUGGESTED_LABELS, cutoff=0.5)
+    picked = [by_fold[c] for c in close] or labels[:SUGGESTED_LABELS]
+    return _(
+        "'%(value)s' không thuộc các giá trị cho phép, ví dụ: %(allowed)s… "
+        "(đủ %(n)s giá trị ở sheet “Hướng dẫn” và danh sách chọn của tệp mẫu)."
+    ) % {"value": value, "allowed": "; ".join(picked), "n": len(labels)}
 
 
 class Importer(Protocol):
@@ -307,7 +371,7 @@ def _pick_sheet(workbook, spec: Spec) -> str:
     for name in names:
         if fold(name) == wanted:
             return name
-    candidates = [n for n in names if fold(n) != fold(GUIDE_SHEET)]
+    candidates = [n for n in names if fold(n) not in (fold(GUIDE_SHEET), fold(LIST_SHEET))]
     if not candidates:
         raise ImportFileError(_("Tệp không có sheet dữ liệu nào."))
     return candidates[0]
@@ -429,7 +493,8 @@ def run(
 
 
 def write_template(out: IO[bytes], spec: Spec, *, examples: Mapping[str, Any] | None = None) -> None:
-    """The downloadable template: the header row, one example row and a guide sheet for every column."""
+    """The downloadable template: the header row, one example row (coded columns show labels), a
+    drop-down list on every coded column and a guide sheet for every column."""
     examples = {c.key: c.example for c in spec.columns} | dict(examples or {})
     workbook = xlsxwriter.Workbook(out, {"in_memory": True})
     try:
@@ -447,7 +512,7 @@ def write_template(out: IO[bytes], spec: Spec, *, examples: Mapping[str, Any] | 
         for col, column in enumerate(spec.columns):
             ws.set_column(col, col, column.width, text_fmt if column.text else None)
             ws.write_string(0, col, column.header, required_fmt if column.required else header_fmt)
-            value = examples.get(column.key, "")
+            value = column.shown(examples.get(column.key, ""))
             if isinstance(value, datetime.date):
                 ws.write_datetime(1, col, datetime.datetime(value.year, value.month, value.day), date_fmt)
             elif isinstance(value, int) and not isinstance(value, bool):
@@ -465,6 +530,8 @@ def write_template(out: IO[bytes], spec: Spec, *, examples: Mapping[str, Any] | 
             0,
             _(
                 "Nhập từ dòng 2 của sheet '%(sheet)s' (có thể xoá dòng ví dụ). Ngày ghi dd/mm/yyyy. "
+                "Cột có danh mục: chọn trong danh sách của ô, hoặc ghi tên (có dấu hay không dấu, hoa "
+                "hay thường đều được) hoặc mã trong ngoặc. "
                 "Tệp có bất kỳ dòng lỗi nào sẽ không được ghi; hệ thống báo lỗi theo sheet, dòng, cột. "
                 "Nhập lại cùng một tệp không làm thay đổi dữ liệu."
             )
@@ -473,11 +540,57 @@ def write_template(out: IO[bytes], spec: Spec, *, examples: Mapping[str, Any] | 
         for col, text in enumerate((_("Cột"), _("Bắt buộc"), _("Giá trị cho phép, định dạng"))):
             guide.write_string(3, col, text, header_fmt)
         for r, column in enumerate(spec.columns, start=4):
+            listed = "; ".join(f"{label} ({code})" for code, label in column.options())
             guide.write_string(r, 0, column.header, wrap)
             guide.write_string(r, 1, _("Có") if column.required else "", wrap)
-            guide.write_string(r, 2, str(column.help), wrap)
+            guide.write_string(r, 2, "\n".join(t for t in (listed, str(column.help)) if t), wrap)
+        _add_drop_down_lists(workbook, ws, spec)
     finally:
         workbook.close()
+
+
+def _add_drop_down_lists(workbook, ws, spec: Spec) -> None:
+    """An Excel list validation on every coded column. A short list is written into the validation;
+    one longer than Excel's 255 characters, or with a label holding a comma (the list separator),
+    points to a column of the hidden list sheet. A value typed by hand (a code, a label without
+    accents) only gets a warning, since the import accepts it."""
+    lists = None
+    last_row = ws.xls_rowmax - 1
+    for col, column in enumerate(spec.columns):
+        labels = [label for _code, label in column.options()]
+        if not labels:
+            continue
+        inline = ",".join(labels)
+        if len(inline) <= MAX_INLINE_LIST and not any("," in label or '"' in label for label in labels):
+            source: Any = labels
+        else:
+            if lists is None:
+                lists = workbook.add_worksheet(LIST_SHEET)
+                lists.hide()
+                list_col = 0
+            lists.write_string(0, list_col, column.header)
+            for r, label in enumerate(labels, start=1):
+                lists.write_string(r, list_col, label)
+            letter = xl_col_to_name(list_col)
+            source = f"='{LIST_SHEET}'!${letter}$2:${letter}${len(labels) + 1}"
+            list_col += 1
+        ws.data_validation(
+            1,
+            col,
+            last_row,
+            col,
+            {
+                "validate": "list",
+                "source": source,
+                "ignore_blank": True,
+                "error_type": "warning",
+                "error_title": _("Giá trị ngoài danh sách")[:32],
+                "error_message": _(
+                    "Giá trị này không có trong danh sách. Hệ thống vẫn nhận mã hoặc tên viết không "
+                    "dấu; xem sheet “Hướng dẫn”."
+                )[:255],
+            },
+        )
 
 
 def template_bytes(spec: Spec, *, examples: Mapping[str, Any] | None = None) -> bytes:

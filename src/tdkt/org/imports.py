@@ -3,6 +3,10 @@
 Each kind is a column spec plus a row validator (`parse`), a whole-file check (`check`: duplicates,
 references, the importing officer's scope) and `write`, which hands the records to the one service of
 org/services.py that writes them. The pipeline itself is core/imports.py.
+
+Messages never describe a record outside the importer's scope: no code, name or unit of the person
+holding an ID number, and for evaluations and awards an out-of-scope code reads like an unknown one,
+so a file cannot be used to probe who is who elsewhere in the ministry.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.accounts.scope import scope_for
+from tdkt.accounts.scope import Scope, scope_for
 from tdkt.core.imports import Column, Errors, Row, Spec, chunks
 from tdkt.org import services
 from tdkt.org.enums import (
@@ -31,18 +35,8 @@ from tdkt.org.enums import (
 from tdkt.org.models import Collective, Person, Unit
 
 IMPORT_ACTION = "org.import"
-
-
-def _choices_help(choices, suffix: str = "") -> str:
-    text = "; ".join(f"{code} = {label}" for code, label in choices)
-    if suffix == "code_or_name":
-        text += _(" (ghi mã hoặc tên)")
-    elif suffix == "person_only":
-        text += _(" (chỉ với cá nhân; để trống nếu không có)")
-    return text
-
-
-_labels = lazy(_choices_help, str)  # evaluated when the guide sheet is written, in the user's language
+PRIVATE_ACTION = "org.view_private"  # who may see a person's ID number
+MIN_AGE_AT_JOINING = 15  # Bộ luật Lao động 2019, Điều 3 khoản 1: độ tuổi lao động tối thiểu
 
 
 def _person_lookup(codes) -> dict[str, Person]:
@@ -63,6 +57,43 @@ def _collective_lookup(codes) -> dict[str, Collective]:
 
 def _year_bounds() -> tuple[int, int]:
     return 1945, timezone.localdate().year + 1
+
+
+def _d(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def _in_future(row: Row, key: str, value: datetime.date | None) -> bool:
+    """Records an error and returns True when `value` is after today."""
+    if value and value > timezone.localdate():
+        row.error(key, _("Ngày %(d)s ở tương lai.") % {"d": _d(value)})
+        return True
+    return False
+
+
+def _joining_problem(birth: datetime.date | None, joined: datetime.date | None) -> str | None:
+    """Why a joining date cannot go with a date of birth, or None."""
+    if not (birth and joined):
+        return None
+    if joined < birth:
+        return _("Ngày vào cơ quan %(joined)s trước ngày sinh %(birth)s.") % {
+            "joined": _d(joined),
+            "birth": _d(birth),
+        }
+    if joined < _add_years(birth, MIN_AGE_AT_JOINING):
+        return _("Ngày vào cơ quan %(joined)s khi chưa đủ %(age)s tuổi (sinh ngày %(birth)s).") % {
+            "joined": _d(joined),
+            "age": MIN_AGE_AT_JOINING,
+            "birth": _d(birth),
+        }
+    return None
 
 
 def _first_rows(records, key_of) -> dict[Any, int]:
@@ -121,14 +152,14 @@ class PeopleImporter:
                 "given_name", "Tên", required=True, example="An", width=10, help=gettext_lazy("Bắt buộc.")
             ),
             Column(
-                "gender", "Giới tính", required=True, example="Nam", width=10, help=_labels(Gender.choices)
+                "gender", "Giới tính", required=True, example=Gender.MALE, width=10, choices=Gender.choices
             ),
             Column(
                 "birth_date",
                 "Ngày sinh",
                 example=datetime.date(1985, 5, 1),
                 width=12,
-                help=gettext_lazy("Ngày dd/mm/yyyy (ô kiểu ngày hoặc văn bản)."),
+                help=gettext_lazy("Ngày dd/mm/yyyy (ô kiểu ngày hoặc văn bản); không ở tương lai."),
             ),
             Column("ethnicity", "Dân tộc", example="Kinh", width=10),
             Column(
@@ -145,7 +176,12 @@ class PeopleImporter:
                 "job_title", "Chức danh", ("Ngạch", "Chức danh nghề nghiệp"), example="Chuyên viên", width=18
             ),
             Column(
-                "employment", "Loại cán bộ", example="Công chức", width=16, help=_labels(Employment.choices)
+                "employment",
+                "Loại cán bộ",
+                example=Employment.CIVIL_SERVANT,
+                width=16,
+                choices=Employment.choices,
+                help=gettext_lazy("Để trống là công chức."),
             ),
             Column(
                 "direct_worker",
@@ -179,7 +215,10 @@ class PeopleImporter:
                 ("Ngày tuyển dụng",),
                 example=datetime.date(2010, 1, 1),
                 width=12,
-                help=gettext_lazy("Ngày dd/mm/yyyy."),
+                help=gettext_lazy(
+                    "Ngày dd/mm/yyyy; sau ngày sinh, khi đã đủ 15 tuổi. Để trống nếu chưa rõ: quá trình "
+                    "công tác khi đó bắt đầu từ ngày nhập, rồi lùi về 01/01 của năm đánh giá sớm nhất."
+                ),
             ),
         ),
     )
@@ -189,7 +228,7 @@ class PeopleImporter:
             "code": row.text("code", required=True, max_length=30),
             "family_name": row.text("family_name", required=True, max_length=50),
             "given_name": row.text("given_name", required=True, max_length=50),
-            "gender": row.choice("gender", Gender.choices, required=True),
+            "gender": row.choice("gender", required=True),
             "unit_code": row.text("unit_code", required=True, max_length=30),
         }
         optional = {
@@ -199,7 +238,7 @@ class PeopleImporter:
             "id_number": lambda: _id_number(row),
             "position": lambda: row.text("position", max_length=120),
             "job_title": lambda: row.text("job_title", max_length=120),
-            "employment": lambda: row.choice("employment", Employment.choices) or Employment.CIVIL_SERVANT,
+            "employment": lambda: row.choice("employment") or Employment.CIVIL_SERVANT,
             "direct_worker": lambda: row.boolean("direct_worker"),
             "leader": lambda: row.boolean("leader"),
             "joined": lambda: row.date("joined"),
@@ -207,14 +246,14 @@ class PeopleImporter:
         for key, read in optional.items():
             if row.has(key):
                 record[key] = read()
-        today = timezone.localdate()
-        for key in ("birth_date", "joined"):
-            if record.get(key) and record[key] > today:
-                row.error(key, _("Ngày %(d)s ở tương lai.") % {"d": record[key].strftime("%d/%m/%Y")})
+        future = [_in_future(row, key, record.get(key)) for key in ("birth_date", "joined")]
+        if not any(future) and (problem := _joining_problem(record.get("birth_date"), record.get("joined"))):
+            row.error("joined", problem)
         return record
 
     def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None:
         scope = scope_for(actor, IMPORT_ACTION)
+        private = scope_for(actor, PRIVATE_ACTION)
         first_code = _first_rows(records, lambda r: r["code"].casefold())
         first_id = _first_rows(records, lambda r: r.get("id_number"))
         for r in records:
@@ -239,43 +278,65 @@ class PeopleImporter:
             for u in Unit.objects.only("id", "code", "path"):
                 units.setdefault(u.code.casefold(), u)
         existing = _person_lookup(r["code"] for r in records)
-        holders: dict[str, str] = {}
+        holders: dict[str, Person] = {}
         for part in chunks(r.get("id_number") for r in records):
-            holders.update(dict(Person.objects.filter(id_number__in=part).values_list("id_number", "code")))
+            holders.update(
+                {
+                    p.id_number: p
+                    for p in Person.objects.filter(id_number__in=part).select_related("current_unit")
+                }
+            )
         for r in records:
             unit = units.get(r["unit_code"].casefold())
-            if unit is None:
-                errors.add(
-                    r["_row"], "unit_code", _("Không có đơn vị mã '%(code)s'.") % {"code": r["unit_code"]}
-                )
-            elif not scope.covers(unit):
+            if unit is None or not scope.covers(unit):
                 errors.add(
                     r["_row"],
                     "unit_code",
-                    _("Bạn không có quyền nhập dữ liệu cho đơn vị '%(unit)s' (%(code)s).")
-                    % {"unit": unit.name, "code": unit.code},
+                    _("Không có đơn vị mã '%(code)s' trong phạm vi bạn được nhập.")
+                    % {"code": r["unit_code"]},
                 )
             else:
                 r["unit_id"] = unit.pk
             person = existing.get(r["code"])
             if person is not None and not scope.covers(person.current_unit):
-                errors.add(
-                    r["_row"],
-                    "code",
-                    _("Cán bộ %(code)s (%(name)s) thuộc đơn vị ngoài phạm vi bạn được nhập.")
-                    % {"code": person.code, "name": person.full_name},
-                )
+                # Nothing else is compared with that record (not even the ID number), so the file
+                # learns no more than that the code is taken.
+                errors.add(r["_row"], "code", _("Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn."))
+                continue
+            self._check_dates_against_stored(r, person, errors)
             holder = holders.get(r.get("id_number") or "")
-            if holder and holder != r["code"]:
-                errors.add(
-                    r["_row"],
-                    "id_number",
-                    _("Số định danh %(n)s đã có ở hồ sơ cán bộ %(code)s.")
-                    % {"n": r["id_number"], "code": holder},
+            if holder is None or holder.code == r["code"]:
+                continue
+            if _may_name(holder, scope, private):
+                message = _("Số định danh %(n)s đã có ở hồ sơ cán bộ %(code)s (%(name)s).") % {
+                    "n": r["id_number"],
+                    "code": holder.code,
+                    "name": holder.full_name,
+                }
+            else:
+                message = _(
+                    "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); "
+                    "liên hệ Vụ TĐKT."
                 )
+            errors.add(r["_row"], "id_number", message)
+
+    @staticmethod
+    def _check_dates_against_stored(r: dict[str, Any], person: Person | None, errors: Errors) -> None:
+        """A file with only one of the two dates is checked against the other one already stored."""
+        if person is None or ("birth_date" in r) == ("joined" in r):
+            return  # both in the row were checked by `parse`; neither: nothing changes
+        birth = r["birth_date"] if "birth_date" in r else person.birth_date
+        joined = r["joined"] if "joined" in r else person.joined
+        if problem := _joining_problem(birth, joined):
+            errors.add(r["_row"], "joined" if "joined" in r else "birth_date", problem)
 
     def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]:
         return services.import_people(actor=actor, rows=records, source=source)
+
+
+def _may_name(person: Person, scope: Scope, private: Scope) -> bool:
+    """A clashing record is named only to someone who may import into its unit and see its ID."""
+    return scope.covers(person.current_unit) and private.covers_person(person)
 
 
 # ---------------------------------------------------------------------------------------------- subjects
@@ -316,40 +377,31 @@ def _parse_subject(row: Row, record: dict[str, Any]) -> None:
 
 
 def _resolve_subjects(records, *, actor, errors: Errors) -> None:
-    """Attach person_id / collective_id and unit_id; a subject outside the actor's scope is an error."""
+    """Attach person_id / collective_id and unit_id. A code outside the actor's scope gets the same
+    message as an unknown one: the file must not tell whether a record exists elsewhere."""
     scope = scope_for(actor, IMPORT_ACTION)
     people = _person_lookup(r["person_code"] for r in records if r["person_code"])
     collectives = _collective_lookup(r["collective_code"] for r in records if r["collective_code"])
     for r in records:
         if r["person_code"]:
             person = people.get(r["person_code"])
-            if person is None:
-                errors.add(
-                    r["_row"], "person_code", _("Không có cán bộ mã '%(code)s'.") % {"code": r["person_code"]}
-                )
-            elif not scope.covers(person.current_unit):
+            if person is None or not scope.covers(person.current_unit):
                 errors.add(
                     r["_row"],
                     "person_code",
-                    _("Cán bộ %(code)s (%(name)s) thuộc đơn vị ngoài phạm vi bạn được nhập.")
-                    % {"code": person.code, "name": person.full_name},
+                    _("Không có cán bộ mã '%(code)s' trong phạm vi bạn được nhập.")
+                    % {"code": r["person_code"]},
                 )
             else:
                 r["person_id"], r["collective_id"], r["unit_id"] = person.pk, None, person.current_unit_id
         else:
             collective = collectives.get(r["collective_code"])
-            if collective is None:
+            if collective is None or not scope.covers(collective.unit):
                 errors.add(
                     r["_row"],
                     "collective_code",
-                    _("Không có tập thể mã '%(code)s'.") % {"code": r["collective_code"]},
-                )
-            elif not scope.covers(collective.unit):
-                errors.add(
-                    r["_row"],
-                    "collective_code",
-                    _("Tập thể %(code)s thuộc đơn vị ngoài phạm vi bạn được nhập.")
-                    % {"code": collective.code},
+                    _("Không có tập thể mã '%(code)s' trong phạm vi bạn được nhập.")
+                    % {"code": r["collective_code"]},
                 )
             else:
                 r["person_id"], r["collective_id"], r["unit_id"] = None, collective.pk, collective.unit_id
@@ -366,10 +418,12 @@ def _subject_column(r) -> str:
 # ---------------------------------------------------------------------------------------------- evaluations
 
 
-def _rating_choices():
-    for code, label in Rating.choices:
-        yield code, label
-        yield code, str(label).removesuffix(" nhiệm vụ")
+def _without_nhiem_vu(label) -> str:
+    return str(label).removesuffix(" nhiệm vụ")
+
+
+# "Hoàn thành xuất sắc" for "Hoàn thành xuất sắc nhiệm vụ", as many lists write it
+_RATING_SHORT = tuple((code, lazy(_without_nhiem_vu, str)(label)) for code, label in Rating.choices)
 
 
 class EvaluationsImporter:
@@ -392,9 +446,10 @@ class EvaluationsImporter:
                 "Xếp loại",
                 ("Mức xếp loại", "Xếp loại chất lượng", "Đánh giá"),
                 required=True,
-                example="htxs",
+                example=Rating.HTXS,
                 width=14,
-                help=_labels(Rating.choices, "code_or_name"),
+                choices=Rating.choices,
+                synonyms=_RATING_SHORT,
             ),
             Column(
                 "months_worked",
@@ -410,18 +465,32 @@ class EvaluationsImporter:
                 "Hình thức kỷ luật",
                 ("Kỷ luật",),
                 width=16,
-                help=_labels(DisciplineForm.choices, "person_only"),
+                choices=DisciplineForm.choices,
+                help=gettext_lazy("Chỉ với cá nhân; để trống nếu không có."),
             ),
             Column(
                 "discipline_date",
                 "Ngày kỷ luật",
                 ("Ngày quyết định kỷ luật",),
                 width=12,
-                help=gettext_lazy("Ngày dd/mm/yyyy; bắt buộc khi có hình thức kỷ luật."),
+                help=gettext_lazy(
+                    "Ngày dd/mm/yyyy, trong năm đánh giá của dòng; bắt buộc khi có hình thức kỷ luật."
+                ),
             ),
-            Column("leave_kind", "Loại nghỉ", width=14, help=_labels(LeaveKind.choices)),
+            Column(
+                "leave_kind",
+                "Loại nghỉ",
+                width=14,
+                choices=LeaveKind.choices,
+                help=gettext_lazy("Chỉ với cá nhân."),
+            ),
             Column("leave_start", "Nghỉ từ ngày", width=12, help=gettext_lazy("Ngày dd/mm/yyyy.")),
-            Column("leave_end", "Nghỉ đến ngày", width=12, help=gettext_lazy("Ngày dd/mm/yyyy.")),
+            Column(
+                "leave_end",
+                "Nghỉ đến ngày",
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy, không trước “Nghỉ từ ngày”."),
+            ),
         ),
     )
 
@@ -430,13 +499,20 @@ class EvaluationsImporter:
         record: dict[str, Any] = {}
         _parse_subject(row, record)
         record["year"] = row.integer("year", required=True, minimum=low, maximum=high)
-        record["rating"] = row.choice("rating", _rating_choices(), required=True)
+        record["rating"] = row.choice("rating", required=True)
         if row.has("months_worked"):
             record["months_worked"] = row.integer("months_worked", minimum=0, maximum=12)
         if row.has("note"):
             record["note"] = row.text("note", max_length=255)
-        form = row.choice("discipline_form", DisciplineForm.choices) if row.has("discipline_form") else ""
+        form = row.choice("discipline_form") if row.has("discipline_form") else ""
         decided = row.date("discipline_date") if row.has("discipline_date") else None
+        if decided and not _in_future(row, "discipline_date", decided) and record["year"]:
+            if decided.year != record["year"]:
+                row.error(
+                    "discipline_date",
+                    _("Ngày kỷ luật %(d)s không thuộc năm đánh giá %(y)s của dòng này.")
+                    % {"d": _d(decided), "y": record["year"]},
+                )
         if form or decided:
             if not form:
                 row.error("discipline_form", _("Có ngày kỷ luật nhưng thiếu hình thức kỷ luật."))
@@ -446,7 +522,7 @@ class EvaluationsImporter:
                     _("Thiếu ngày kỷ luật."),
                 )
             record["discipline"] = {"form": form, "decided_on": decided}
-        kind = row.choice("leave_kind", LeaveKind.choices) if row.has("leave_kind") else ""
+        kind = row.choice("leave_kind") if row.has("leave_kind") else ""
         start = row.date("leave_start") if row.has("leave_start") else None
         end = row.date("leave_end") if row.has("leave_end") else None
         if kind or start or end:
@@ -500,9 +576,9 @@ class AwardsImporter:
                 "Danh hiệu, hình thức",
                 ("Danh hiệu", "Hình thức khen thưởng", "Mã danh hiệu", "Danh hiệu, hình thức khen thưởng"),
                 required=True,
-                example="cstd_co_so",
+                example=AwardCode.CSTD_CO_SO,
                 width=22,
-                help=_labels(AwardCode.choices, "code_or_name"),
+                choices=AwardCode.choices,
             ),
             Column(
                 "first_year",
@@ -527,13 +603,29 @@ class AwardsImporter:
                 "decided_on",
                 "Ngày quyết định",
                 required=True,
-                example=datetime.date(2024, 12, 20),
+                example=datetime.date(timezone.localdate().year - 1, 12, 20),
                 width=12,
-                help=gettext_lazy("Ngày dd/mm/yyyy."),
+                help=gettext_lazy(
+                    "Ngày dd/mm/yyyy; không trước 01/01 của “Đến năm” (thành tích năm 2025 không thể "
+                    "quyết định trong năm 2024) và không ở tương lai."
+                ),
             ),
             Column("signer", "Người ký", example="Bộ trưởng", width=18),
-            Column("basis", "Loại khen thưởng", width=20, help=_labels(AwardBasis.choices)),
-            Column("issuer_level", "Cấp khen", width=16, help=_labels(IssuerLevel.choices)),
+            Column(
+                "basis",
+                "Loại khen thưởng",
+                example=AwardBasis.CONG_TRANG,
+                width=20,
+                choices=AwardBasis.choices,
+                help=gettext_lazy("Để trống là thành tích thường xuyên (công trạng)."),
+            ),
+            Column(
+                "issuer_level",
+                "Cấp khen",
+                example=IssuerLevel.MINISTRY,
+                width=16,
+                choices=IssuerLevel.choices,
+            ),
             Column("issuer_name", "Cơ quan khen", width=22),
         ),
     )
@@ -542,20 +634,30 @@ class AwardsImporter:
         low, high = _year_bounds()
         record: dict[str, Any] = {}
         _parse_subject(row, record)
-        record["award_code"] = row.choice("award_code", AwardCode.choices, required=True)
+        record["award_code"] = row.choice("award_code", required=True)
         record["last_year"] = row.integer("last_year", required=True, minimum=low, maximum=high)
         first = row.integer("first_year", minimum=low, maximum=high) if row.has("first_year") else None
         record["first_year"] = first or record["last_year"]
         if first and record["last_year"] and first > record["last_year"]:
             row.error("first_year", _("“Từ năm” phải nhỏ hơn hoặc bằng “Đến năm”."))
         record["decision_number"] = row.text("decision_number", required=True, max_length=60)
-        record["decided_on"] = row.date("decided_on", required=True)
+        record["decided_on"] = decided = row.date("decided_on", required=True)
+        last = record["last_year"]
+        if decided and not _in_future(row, "decided_on", decided) and last and decided.year < last:
+            row.error(
+                "decided_on",
+                _(
+                    "Ngày quyết định %(d)s trước năm thành tích %(y)s: khen thưởng cho thành tích năm "
+                    "%(y)s không thể quyết định trước ngày 01/01/%(y)s."
+                )
+                % {"d": _d(decided), "y": last},
+            )
         if row.has("signer"):
             record["signer"] = row.text("signer", max_length=120)
         if row.has("basis"):
-            record["basis"] = row.choice("basis", AwardBasis.choices) or AwardBasis.CONG_TRANG
+            record["basis"] = row.choice("basis") or AwardBasis.CONG_TRANG
         if row.has("issuer_level"):
-            record["issuer_level"] = row.choice("issuer_level", IssuerLevel.choices)
+            record["issuer_level"] = row.choice("issuer_level")
         if row.has("issuer_name"):
             record["issuer_name"] = row.text("issuer_name", max_length=255)
         return record

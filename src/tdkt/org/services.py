@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,25 +85,40 @@ def unit_create(*, actor, parent: Unit | None, **fields) -> Unit:
     return unit
 
 
-def _check_id_number(id_number: str | None, exclude_pk: int | None) -> None:
+def _check_id_number(id_number: str | None, exclude_pk: int | None, *, actor) -> None:
+    """The clashing record is named only to someone who may see it and its ID number; anyone else
+    learns nothing about it (its code, name or unit)."""
     if not id_number:
         return
     if not id_number.isdigit() or len(id_number) not in (9, 12):
         raise ServiceError(
             _("Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số CMND cũ)."), field="id_number"
         )
-    clash = Person.objects.filter(id_number=id_number).exclude(pk=exclude_pk).first()
-    if clash is not None:
-        raise ServiceError(
-            _("Số định danh %(number)s đã có ở hồ sơ %(code)s.") % {"number": id_number, "code": clash.code},
-            field="id_number",
+    clash = (
+        Person.objects.filter(id_number=id_number)
+        .exclude(pk=exclude_pk)
+        .select_related("current_unit")
+        .first()
+    )
+    if clash is None:
+        return
+    if scope_for(actor, "org.view_private").covers_person(clash):
+        message = _("Số định danh %(number)s đã có ở hồ sơ %(code)s (%(name)s).") % {
+            "number": id_number,
+            "code": clash.code,
+            "name": clash.full_name,
+        }
+    else:
+        message = _(
+            "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
         )
+    raise ServiceError(message, field="id_number")
 
 
 def person_create(*, actor, unit: Unit, start: datetime.date | None = None, **fields) -> Person:
     require_perm(actor, "org.change_person", unit)
     fields["id_number"] = fields.get("id_number") or None
-    _check_id_number(fields["id_number"], None)
+    _check_id_number(fields["id_number"], None, actor=actor)
     try:
         with transaction.atomic():
             person = fill_person_derived(Person(current_unit=unit, **fields))
@@ -131,7 +147,7 @@ def person_update(*, actor, person_id: int, **fields) -> Person:
         require_perm(actor, "org.change_person", person)
         if "id_number" in fields:
             fields["id_number"] = fields["id_number"] or None
-            _check_id_number(fields["id_number"], person.pk)
+            _check_id_number(fields["id_number"], person.pk, actor=actor)
         before = snapshot(person, PERSON_FIELDS)
         for key, value in fields.items():
             if key == "current_unit":
@@ -222,10 +238,58 @@ def _by_code(model, codes, related: str) -> dict[str, Any]:
     return found
 
 
+def _restart_first_positions(
+    people: dict[int, Person],
+    starts: dict[int, datetime.date],
+    *,
+    earlier_only: bool = False,
+    previous: dict[int, datetime.date | None] | None = None,
+) -> list[dict[str, Any]]:
+    """Move the first Position of each person to start on `starts[person id]`, never past the
+    position's end; with `earlier_only`, only when that is earlier; with `previous` (the joining date
+    before the change), only a position that started on it or whose start was a stand-in. Returns
+    the audit events.
+
+    Position.start cannot be empty, so a person recorded without a joining date gets a stand-in
+    start (the day of the import); it is corrected when a better date becomes known: the joining
+    date, or 1 January of the earliest year the person was evaluated."""
+    first: dict[int, Position] = {}
+    for part in chunks(starts):
+        for position in (
+            Position.objects.select_for_update()
+            .filter(person_id__in=part)
+            .order_by("person_id", "start", "id")
+        ):
+            first.setdefault(position.person_id, position)
+    moved: list[Position] = []
+    events: list[dict[str, Any]] = []
+    for person_id, start in starts.items():
+        position = first.get(person_id)
+        if position is None or position.start == start or (position.end and position.end < start):
+            continue
+        if earlier_only and position.start < start:
+            continue
+        if previous is not None and previous.get(person_id) not in (None, position.start):
+            continue  # the first post did not start on the joining date: leave it as recorded
+        events.append(
+            {
+                "event": "position.import",
+                "obj": people[person_id],
+                "action": AuditAction.UPDATE,
+                "changes": {"position_start": [position.start, start]},
+            }
+        )
+        position.start = start
+        moved.append(position)
+    Position.objects.bulk_update(moved, ["start"], batch_size=500)
+    return events
+
+
 def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str, int]:
-    """Upsert people by code. A new person gets an open Position; a person whose unit changed is
-    transferred (the open Position closed yesterday, a new one opened today). One audit event per
-    created or changed person, plus one for the import."""
+    """Upsert people by code. A new person gets an open Position from the joining date (or today when
+    it is not known); a person whose unit changed is transferred (the open Position closed yesterday,
+    a new one opened today); a joining date given or corrected moves the first Position's start with
+    it. One audit event per created or changed person, plus one for the import."""
     today = timezone.localdate()
     now = timezone.now()
     units = Unit.objects.in_bulk({r["unit_id"] for r in rows})
@@ -236,6 +300,8 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
             new_people: list[Person] = []
             changed: list[tuple[Person, dict[str, list[Any]]]] = []
             moved: dict[int, int] = {}  # person id -> old unit id
+            new_starts: dict[int, datetime.date] = {}  # person id -> joining date now known or corrected
+            old_joined: dict[int, datetime.date | None] = {}
             changed_fields: set[str] = set()
             for r in rows:
                 fields = {k: r[k] for k in PERSON_IMPORT_FIELDS if k in r}
@@ -249,6 +315,8 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                     new_people.append(person)
                     continue
                 before = snapshot(person, PERSON_IMPORT_FIELDS + ["current_unit"])
+                if fields.get("joined") and fields["joined"] != person.joined:
+                    new_starts[person.pk], old_joined[person.pk] = fields["joined"], person.joined
                 for key, value in fields.items():
                     setattr(person, key, value)
                 if person.current_unit_id != r["unit_id"]:
@@ -281,6 +349,8 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                     if p.pk in moved
                 )
             Position.objects.bulk_create(positions, batch_size=500)
+            people_by_id = {p.pk: p for p, _c in changed}
+            position_events = _restart_first_positions(people_by_id, new_starts, previous=old_joined)
             events = [
                 {
                     "event": "person.import",
@@ -293,7 +363,7 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                 {"event": "person.import", "obj": p, "action": AuditAction.UPDATE, "changes": c}
                 for p, c in changed
             ]
-            audit_many(actor, events)
+            audit_many(actor, events + position_events)
             counts = {
                 "created": len(new_people),
                 "updated": len(changed),
@@ -453,10 +523,28 @@ def import_evaluations(*, actor, rows: list[dict[str, Any]], source: str) -> dic
         Discipline.objects.bulk_create(new_disciplines, batch_size=500)
         Leave.objects.bulk_create(new_leaves, batch_size=500)
         Leave.objects.bulk_update(changed_leaves, ["end", "updated_at"], batch_size=500)
+        events.extend(_start_at_first_evaluation(people))
         audit_many(actor, events)
         counts = {"created": created, "updated": updated, "unchanged": len(rows) - created - updated}
         _import_summary(actor, "evaluations", source, counts, len(rows))
     return counts
+
+
+def _start_at_first_evaluation(people: dict[int, Person]) -> list[dict[str, Any]]:
+    """For people without a joining date, the work history starts no later than 1 January of the
+    first year they were evaluated (their first Position was given the import day as a stand-in)."""
+    unknown = [pk for pk, p in people.items() if p.joined is None]
+    starts: dict[int, datetime.date] = {}
+    for part in chunks(unknown):
+        for person_id, year in (
+            Evaluation.objects.filter(person_id__in=part)
+            .order_by()
+            .values("person_id")
+            .annotate(first=Min("year"))
+            .values_list("person_id", "first")
+        ):
+            starts[person_id] = datetime.date(year, 1, 1)
+    return _restart_first_positions(people, starts, earlier_only=True)
 
 
 def import_awards(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str, int]:

@@ -97,3 +97,41 @@ def test_audit_list_is_paginated_with_constant_queries(client, admin, tree):
     assert len(response.context["page"].object_list) == 50
     assert len(one.captured_queries) == len(many.captured_queries)
     assert len(client.get(AUDIT + "?page=2").context["page"].object_list) == 11
+
+
+def test_the_trail_reads_in_words_not_codes(client, admin, events, people):
+    audit(
+        admin,
+        "person.update",
+        people["an"],
+        action="update",
+        changes={"gender": ["male", "female"], "joined": ["2010-01-01", "2011-09-05"]},
+    )
+    client.force_login(admin)
+    body = client.get(AUDIT).content.decode()
+    # events and object types by name
+    assert "Sửa hồ sơ cán bộ" in body and "Điều chuyển cán bộ" in body and "Thêm đơn vị" in body
+    assert "cá nhân" in body and "đơn vị" in body
+    # a unit id as the unit's name, choices as labels, dates as dd/mm/yyyy
+    assert "Phòng 1 Vụ A" in body
+    assert "Nam" in body and "Nữ" in body
+    assert "05/09/2011" in body and "2011-09-05" not in body
+    # the filters offer the same names
+    form = client.get(AUDIT).context["form"]
+    assert ("person.transfer", "Điều chuyển cán bộ") in form.fields["event"].choices
+    assert ("org.person", "cá nhân") in form.fields["object_type"].choices
+
+
+def test_names_of_units_in_changes_cost_one_query_whatever_the_page_holds(client, admin, tree, people):
+    client.force_login(admin)
+
+    def transfers(n):
+        for _ in range(n):
+            audit(
+                admin, "person.transfer", people["an"], changes={"current_unit": [tree["a"].pk, tree["b"].pk]}
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(AUDIT).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert transfers(5) == transfers(45)

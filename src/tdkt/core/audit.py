@@ -91,3 +91,30 @@ def audit_many(actor, events: Iterable[dict[str, Any]], *, batch_size: int = 500
         )
     AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
+
+
+# ---------------------------------------------------------------- reading the trail
+# Each app names its events (and the objects that are not models) in its AppConfig.ready(): the trail
+# is read by admins and inspectors, not programmers. Stored rows keep their codes: the trail is evidence.
+
+EVENT_LABELS: dict[str, Any] = {}
+OBJECT_LABELS: dict[str, Any] = {}
+DETAIL_LABELS: dict[str, Any] = {}
+
+
+def register_events(labels: dict[str, Any]) -> None:
+    EVENT_LABELS.update(labels)
+
+
+def register_objects(labels: dict[str, Any]) -> None:
+    """Labels of object types that are not models (an import file, the demo load)."""
+    OBJECT_LABELS.update(labels)
+
+
+def register_details(labels: dict[str, Any]) -> None:
+    """Labels of `changes` keys that are not fields of the object's model (rows, source, …)."""
+    DETAIL_LABELS.update(labels)
+
+
+def event_label(code: str) -> str:
+    return str(EVENT_LABELS.get(code, code))

@@ -12,4 +12,21 @@ class DemoConfig(AppConfig):
 
         register_events({"demo.load": _("Nạp dữ liệu mẫu")})
         register_objects({"demo": _("dữ liệu mẫu")})
-        register_details({"people": _("số cán bộ"), "seed": _("hạt giống ngẫu nhiên")})
+        register_details(
+            {
+                "people": _("số cán bộ"),
+                "seed": _("hạt giống ngẫu nhiên"),
+                # row counts of the demo load, by model
+                "awardrecord": _("khen thưởng"),
+                "collective": _("tập thể"),
+                "discipline": _("kỷ luật"),
+                "evaluation": _("kết quả xếp loại"),
+                "initiative": _("sáng kiến, đề tài"),
+                "leave": _("nghỉ"),
+                "person": _("cán bộ"),
+                "position": _("quá trình công tác"),
+                "unit": _("đơn vị"),
+                "bloc": _("khối thi đua"),
+                "blocmembership": _("thành viên khối"),
+            }
+        )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .codes import AWARD_VI, DISCIPLINE_VI, RATING_RANK, RATING_VI, SCOPE_RANK, SCOPE_VI
+from .codes import AWARD_VI, DISCIPLINE_VI, RATING_RANK, RATING_VI, SCOPE_RANK, SCOPE_VI, TITLE_CODES
 from .facts import Award, YearFacts
 
 if TYPE_CHECKING:
@@ -341,8 +341,16 @@ def _initiative_counts(ctx: Ctx, p: Mapping[str, Any], span_years: list[int]):
             title = yf.title(consume_title) if yf.titles else None
             if title is not None:
                 ground = title.ground
-                if ground is None and y < ctx.rules_new_law_from:
-                    ground = "initiative"  # before 2024 the base title always rested on an initiative
+                decided = title.decided_on
+                if (
+                    ground is None
+                    and y < ctx.rules_new_law_from
+                    and (decided is None or decided.year < ctx.rules_new_law_from)
+                ):
+                    # before 2024 the base title always rested on an initiative (NĐ 91/2017 Điều 9 k3);
+                    # a title of 2023 decided from 01/01/2024 may have been proposed under Luật 2022
+                    # (Điều 94) and rest on HTXS alone: without its ground it stays unknown (docs/law.md §1)
+                    ground = "initiative"
                 if ground == "initiative":
                     good -= 1
                 elif ground is None:
@@ -441,6 +449,15 @@ def _find_anchor(ctx: Ctx, codes, issuers) -> tuple[int | None, Award | None, tu
             continue
         if best is None or end > best[0]:
             best = (end, a)
+    # An emulation title among `codes` (Cờ thi đua của Chính phủ for the collective Huân chương Lao động hạng
+    # Ba, Luật 2022 Điều 44; docs/law.md §4) is recorded under `titles`, as the case format and the register
+    # adapter record every title: a title is always for regular achievements of its year.
+    for code in codes:
+        if code not in TITLE_CODES:
+            continue
+        for y, yf in ctx.facts.years.items():
+            if y < ctx.year and yf.titles and yf.title(code) is not None and (best is None or y > best[0]):
+                best = (y, Award(code=code, basis="cong_trang", period=(y, y)))
     if best is None:
         return None, None, tuple(unknown_basis), any_list
     return best[0], best[1], (), any_list
@@ -503,6 +520,22 @@ def _streak_after_anchor(ctx: Ctx, rating_min: str, need: int) -> tuple[list[int
     return years, missing
 
 
+def _streak_cut_by_unknown(ctx: Ctx, years: list[int], missing: str | None) -> str | None:
+    """The rating whose absence ended the streak after the anchor: counting titles or excellent years within
+    the streak cannot say "not enough" while an unknown year might extend it (a missing fact makes the
+    verdict undetermined, never a silent not_eligible — shared/domain/eligibility-cases.md)."""
+    if missing:
+        return missing
+    start = ctx.route_cache.get("anchor_end")
+    y = (years[-1] if years else ctx.year + 1) - 1  # the streak walks back: years[-1] is its earliest year
+    yf = _yf(ctx, y)
+    if start is None:  # anchor unknown: only a recorded year without its rating is a gap in the facts
+        return f"years.{y}.rating" if yf is not None and yf.rating is None else None
+    if y <= start:
+        return None
+    return f"years.{y}.rating" if yf is None or yf.rating is None else None
+
+
 @predicate("years_after_anchor", required=("min_years", "rating_min"))
 def years_after_anchor(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
     need, rmin = p["min_years"], p["rating_min"]
@@ -525,7 +558,7 @@ def years_after_anchor(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
 @predicate("titles_after_anchor", required=("code", "count", "rating_min"), optional=("min_years",))
 def titles_after_anchor(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
     code, count = p["code"], p["count"]
-    years, _ = _streak_after_anchor(ctx, p["rating_min"], p.get("min_years", 5))
+    years, streak_missing = _streak_after_anchor(ctx, p["rating_min"], p.get("min_years", 5))
     got: list[int] = []
     unknown: list[str] = []
     for y in years:
@@ -539,17 +572,23 @@ def titles_after_anchor(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
         return True, f"Trong thời gian đó có {len(got)} lần {name} ({_years_text(got)})", NONE
     if len(got) + len(unknown) >= count:
         return None, f"Chưa đủ dữ kiện danh hiệu để đếm {count} lần {name}", tuple(unknown)
+    cut = _streak_cut_by_unknown(ctx, years, streak_missing)
+    if cut:
+        return None, f"Thiếu kết quả xếp loại để xác định thời gian đếm {count} lần {name}", (*unknown, cut)
     return False, f"Trong thời gian đó chỉ có {len(got)} lần {name}; yêu cầu {count}", NONE
 
 
 @predicate("ratings_after_anchor", required=("rating", "count", "rating_min"), optional=("min_years",))
 def ratings_after_anchor(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
-    years, _ = _streak_after_anchor(ctx, p["rating_min"], p.get("min_years", 5))
+    years, streak_missing = _streak_after_anchor(ctx, p["rating_min"], p.get("min_years", 5))
     rank = RATING_RANK[p["rating"]]
     got = [y for y in years if RATING_RANK[ctx.facts.years[y].rating or "kht"] >= rank]
     label = RATING_VI[p["rating"]]
     if len(got) >= p["count"]:
         return True, f"Trong thời gian đó có {len(got)} năm {label} ({_years_text(got)})", NONE
+    cut = _streak_cut_by_unknown(ctx, years, streak_missing)
+    if cut:
+        return None, f"Thiếu kết quả xếp loại để xác định số năm {label} trong thời gian đó", (cut,)
     return False, f"Trong thời gian đó có {len(got)} năm {label}; yêu cầu {p['count']}", NONE
 
 

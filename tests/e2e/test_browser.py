@@ -89,6 +89,10 @@ def test_officer_checks_eligibility_runs_candidates_and_reads_the_rulebook(
     page.goto(f"{live_server.url}/rulebook/candidates/?unit={tree['a'].pk}&year=2024")
     page.click("#run-form button[type=submit], form[action$='/candidates/run/'] button[type=submit]")
     page.wait_for_load_state("networkidle")
+    # the list opens on those who qualify; "Tất cả" shows everyone
+    page.select_option("#f-verdict", "all")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#results")).to_contain_text("Lê Văn Cường")
     listing = page.inner_text("#results")
     assert "Trần Thị Bình" in listing and "Lê Văn Cường" in listing
     page.select_option("#f-award", "ldtt")

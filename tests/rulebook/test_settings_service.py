@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -108,3 +110,64 @@ def test_settings_page_is_admin_only(client, officer_a):
     client.force_login(officer_a)
     assert client.get(reverse("rulebook:settings")).status_code == 403
     assert client.post(reverse("rulebook:setting_reset", args=["council.vote_threshold"])).status_code == 403
+
+
+# ---------------------------------------------------------------- the settings page in words
+
+
+def _visible(html: str) -> str:
+    from tests.rulebook.test_presentation import visible_text
+
+    return visible_text(html)
+
+
+def _section(html: str, key: str) -> str:
+    start = html.index(f'id="s-{key}"')
+    end = html.find('<section class="card', start)
+    return _visible(html[start : end if end > 0 else len(html)])
+
+
+def test_settings_page_shows_labels_and_values_in_words_not_keys_or_reprs(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("rulebook:settings")).content.decode()
+    text = _visible(html)
+    assert not re.findall(r"\b\w+_\w+\b", text), re.findall(r"\b\w+_\w+\b", text)  # no key, no code
+    assert "['" not in html and "True" not in text and "False" not in text and "None" not in text
+    discipline = _section(html, "ldtt.discipline_forms_excluded")
+    assert "Hình thức kỷ luật không được xét Lao động tiên tiến" in discipline
+    assert (
+        "Mặc định theo quy định: khiển trách, cảnh cáo, hạ bậc lương, giáng chức, cách chức, buộc thôi việc"
+        in discipline
+    )
+    issuers = _section(html, "bang_khen_bo.issuers_counted")
+    assert "Bộ, ngành, Tỉnh, thành phố, Cơ quan Trung ương của Đảng, Mặt trận, đoàn thể" in issuers
+    assert "Mặc định theo quy định: 90%" in _section(html, "council.vote_threshold")
+    assert "Mặc định theo quy định: Không áp dụng" in _section(html, "cstd_co_so.ratio_cap")
+    assert "Mặc định theo quy định: Không" in _section(html, "ldtt.exclude_admin_sanction")
+    assert "Mặc định theo quy định: hoàn thành tốt nhiệm vụ" in _section(html, "giay_khen.min_rating")
+    assert "Mặc định theo quy định: Chưa quy định" in _section(html, "ky_niem_chuong.min_service_years")
+    assert "docs/law-qa.md" not in text
+    note = "Default kept from NĐ 91/2017 (reprimand or heavier); the 2022 article was not read."
+    assert note in html and note not in text and "Ghi chú nguồn (tiếng Anh)" in html
+
+
+def test_settings_page_shows_the_agency_value_beside_the_legal_default(client, admin_user):
+    setting_change(actor=admin_user, key="council.vote_threshold", raw="75%")
+    setting_change(actor=admin_user, key="ldtt.exclude_admin_sanction", raw="1")
+    client.force_login(admin_user)
+    html = client.get(reverse("rulebook:settings")).content.decode()
+    threshold = _section(html, "council.vote_threshold")
+    assert "Đang áp dụng: 75%" in threshold and "Mặc định theo quy định: 90%" in threshold
+    assert 'value="75%"' in html  # the input takes the same form back
+    sanction = _section(html, "ldtt.exclude_admin_sanction")
+    assert "Đang áp dụng: Có" in sanction and "Mặc định theo quy định: Không" in sanction
+
+
+def test_setting_messages_name_the_setting_not_its_key(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("rulebook:setting_edit", args=["council.vote_threshold"]), {"value": "abc"})
+    text = _visible(client.get(reverse("rulebook:settings")).content.decode())
+    assert "Tỷ lệ phiếu đồng ý tối thiểu của Hội đồng Thi đua – Khen thưởng: Nhập một tỷ lệ" in text
+    client.post(reverse("rulebook:setting_edit", args=["council.vote_threshold"]), {"value": "80"})
+    text = _visible(client.get(reverse("rulebook:settings")).content.decode())
+    assert "Đã lưu cài đặt “Tỷ lệ phiếu đồng ý tối thiểu của Hội đồng Thi đua – Khen thưởng”." in text

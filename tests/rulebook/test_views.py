@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
 
 import openpyxl
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tdkt.rulebook.models import EligibilityResult
+from tdkt.core.errors import ServiceError
+from tdkt.rulebook.models import EligibilityResult, EligibilityRun
 from tdkt.rulebook.services import run_in_process
 from tests.factories import make_user, person
 from tests.rulebook.test_adapters import award, collective, rate
@@ -96,13 +99,19 @@ def test_candidates_page_lists_stored_results_with_filters(client, tree, rated, 
     url = reverse("rulebook:candidates")
     html = client.get(url, {"unit": tree["a"].pk, "year": 2024, "award": "ldtt"}).content.decode()
     assert "Ứng viên năm 2024" in html
-    assert "Nguyễn Văn An" in html and "Trần Thị Bình" in html
+    assert "Nguyễn Văn An" in html and "Trần Thị Bình" not in html  # the list opens on who qualifies
     assert "Chạy lại" in html
+    html = client.get(
+        url, {"unit": tree["a"].pk, "year": 2024, "award": "ldtt", "verdict": "all"}
+    ).content.decode()
+    assert "Nguyễn Văn An" in html and "Trần Thị Bình" in html
     html = client.get(
         url, {"unit": tree["a"].pk, "year": 2024, "award": "ldtt", "verdict": "eligible"}
     ).content.decode()
     assert "Nguyễn Văn An" in html and "Trần Thị Bình" not in html
-    html = client.get(url, {"unit": tree["a"].pk, "year": 2024, "q": "tran thi binh"}).content.decode()
+    html = client.get(
+        url, {"unit": tree["a"].pk, "year": 2024, "q": "tran thi binh", "verdict": "all"}
+    ).content.decode()
     assert "Trần Thị Bình" in html and "Nguyễn Văn An" not in html
 
 
@@ -170,7 +179,8 @@ def test_candidates_export_is_an_excel_file_with_the_filtered_rows(client, tree,
     run_in_process(actor=officer_a, unit=tree["a"], year=2024)
     _login(client, officer_a)
     response = client.get(
-        reverse("rulebook:candidates_export"), {"unit": tree["a"].pk, "year": 2024, "award": "ldtt"}
+        reverse("rulebook:candidates_export"),
+        {"unit": tree["a"].pk, "year": 2024, "award": "ldtt", "verdict": "all"},
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
@@ -204,3 +214,193 @@ def test_award_page_shows_criteria_articles_components_and_regime_switch(client,
     old = client.get(url, {"regime": "law-2013"}).content.decode()
     assert "2003" in old or "2013" in old
     assert client.get(reverse("rulebook:award_detail", args=["khong_co"])).status_code == 404
+
+
+# ---------------------------------------------------------------- years the rulebooks judge
+
+
+def _this_year():
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def test_person_tab_with_a_year_before_the_first_regime_says_so_instead_of_failing(client, rated, officer_a):
+    url = reverse("rulebook:person_eligibility", args=[rated["an"].pk])
+    response = _login(client, officer_a).get(url, {"year": 2003})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Không xét được năm 2003" in html and "từ 2004 đến" in html
+    assert 'value="2024" selected' in html  # the default year is shown instead
+    for bad in ("abc", _this_year() + 2):
+        response = client.get(url, {"year": bad})
+        assert response.status_code == 200
+        assert "Đang hiển thị năm 2024" in response.content.decode()
+
+
+def test_eligibility_year_picker_starts_at_the_subjects_first_year_with_facts(client, rated, officer_a):
+    rate(rated["an"], 2021, "htt")
+    html = (
+        _login(client, officer_a)
+        .get(reverse("rulebook:person_eligibility", args=[rated["an"].pk]))
+        .content.decode()
+    )
+    offered = [int(y) for y in re.findall(r'<option value="(\d{4})"', html)]
+    assert offered == list(range(_this_year() + 1, 2020, -1))  # 2021 … next year, newest first
+
+
+def test_eligibility_year_picker_falls_back_to_the_joined_year(client, tree, officer_a):
+    p = person(tree["a"], code="NEW1")
+    p.joined = datetime.date(2019, 5, 1)
+    p.save()
+    html = _login(client, officer_a).get(reverse("rulebook:person_eligibility", args=[p.pk])).content.decode()
+    offered = [int(y) for y in re.findall(r'<option value="(\d{4})"', html)]
+    assert min(offered) == 2019 and max(offered) == _this_year() + 1
+
+
+def test_candidates_offer_only_years_a_regime_covers(client, tree, rated, officer_a):
+    html = (
+        _login(client, officer_a).get(reverse("rulebook:candidates"), {"unit": tree["a"].pk}).content.decode()
+    )
+    select = html[html.index('id="f-year"') : html.index("</select>", html.index('id="f-year"'))]
+    offered = [int(y) for y in re.findall(r'value="(\d{4})"', select)]
+    assert offered == list(range(_this_year() + 1, 2003, -1))  # next year … 2004
+
+
+def test_candidates_page_with_a_year_no_regime_covers_shows_a_message(client, tree, rated, officer_a):
+    response = _login(client, officer_a).get(
+        reverse("rulebook:candidates"), {"unit": tree["a"].pk, "year": 2003}
+    )
+    assert response.status_code == 200
+    assert "Không xét được năm 2003" in response.content.decode()
+
+
+def test_run_for_a_year_no_regime_covers_is_refused_without_a_failed_run(
+    client, tree, rated, officer_a, django_capture_on_commit_callbacks
+):
+    _login(client, officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("rulebook:candidates_run"), {"unit": tree["a"].pk, "year": 2003})
+    assert response.status_code == 302
+    assert not EligibilityRun.objects.exists()
+    assert "year=2003" not in response["Location"]
+    html = client.get(response["Location"]).content.decode()
+    assert "Không xét được năm 2003" in html
+    with pytest.raises(ServiceError, match="2004"):
+        run_in_process(actor=officer_a, unit=tree["a"], year=2003)
+    assert not EligibilityRun.objects.exists()
+
+
+# ---------------------------------------------------------------- the run form follows the filters
+
+
+def test_htmx_filter_change_swaps_heading_status_and_run_form_for_the_new_unit_and_year(
+    client, tree, rated, officer_a
+):
+    run_in_process(actor=officer_a, unit=tree["a"], year=2024)
+    _login(client, officer_a)
+    response = client.get(
+        reverse("rulebook:candidates"),
+        {"unit": tree["a1"].pk, "year": 2023, "verdict": "all"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="results",
+    )
+    html = response.content.decode()
+    assert '<div id="results">' in html
+    head = html[html.index('<div id="candidates-head"') :]
+    assert 'hx-swap-oob="true"' in head[:80]
+    assert "Ứng viên năm 2023 — Phòng 1 Vụ A" in head
+    assert f'name="unit" value="{tree["a1"].pk}"' in head and 'name="year" value="2023"' in head
+    assert "Chưa có kết quả xét tiêu chuẩn cho đơn vị và năm này" in head  # the 2024 run is not for 2023
+    assert "<title>Ứng viên năm 2023 · tdkt</title>" in html
+    # the full page of the same address has the same heading and form
+    page = client.get(reverse("rulebook:candidates"), {"unit": tree["a1"].pk, "year": 2023}).content.decode()
+    assert "Ứng viên năm 2023 — Phòng 1 Vụ A" in page and 'name="year" value="2023"' in page
+
+
+# ---------------------------------------------------------------- defaults, pages, export
+
+
+def test_candidates_open_on_eligible_results_and_all_can_be_chosen(client, tree, rated, officer_a):
+    run_in_process(actor=officer_a, unit=tree["a"], year=2024, with_forecast=False)
+    _login(client, officer_a)
+    url = reverse("rulebook:candidates")
+    page = client.get(url, {"unit": tree["a"].pk, "year": 2024}).context["page"]
+    assert page.paginator.count > 0 and {r.verdict for r in page.object_list} == {"eligible"}
+    html = client.get(url, {"unit": tree["a"].pk, "year": 2024}).content.decode()
+    assert '<option value="eligible" selected>' in html and 'value="all">Tất cả' in html
+    everything = client.get(url, {"unit": tree["a"].pk, "year": 2024, "verdict": "all"})
+    assert {r.verdict for r in everything.context["page"].object_list} > {"eligible"}
+    assert '<option value="all" selected>' in everything.content.decode()
+    assert "verdict=all" in everything.context["query"]
+
+
+def test_pages_read_from_the_end_match_the_list_and_cost_the_same_queries(
+    client, tree, rated, officer_a, django_assert_num_queries
+):
+    from tdkt.accounts.scope import scope_for
+    from tdkt.rulebook import selectors, views
+
+    team = collective(tree["a1"], code="TT-A1")
+    rate(team, 2024, "htt")
+    run_in_process(actor=officer_a, unit=tree["a"], year=2024, with_forecast=False)
+    scope = scope_for(officer_a, "rulebook.view_eligibility")
+    f = selectors.CandidateFilters(unit=tree["a"], year=2024)
+    everything = [r.pk for r in selectors.candidate_results(scope, f)]
+    assert len(everything) > 20
+    paginator = views.ClampedPaginator(selectors.candidate_results(scope, f), 7)
+    pages = [[r.pk for r in paginator.page(n)] for n in range(1, paginator.num_pages + 1)]
+    assert sum(pages, []) == everything  # people (no collective) and collectives (no sort key) alike
+    assert [r.pk for r in paginator.page(99999)] == pages[-1]
+    assert [r.pk for r in paginator.page("x")] == pages[0]
+
+    _login(client, officer_a)
+    url = reverse("rulebook:candidates")
+    params = {"unit": tree["a"].pk, "year": 2024, "verdict": "all"}
+    client.get(url, params)
+    first = []
+    with connection.execute_wrapper(lambda execute, sql, *a: first.append(sql) or execute(sql, *a)):
+        client.get(url, {**params, "page": 1})
+    with django_assert_num_queries(len(first)):
+        response = client.get(url, {**params, "page": 99999})
+    assert response.status_code == 200
+    assert response.context["page"].number == response.context["page"].paginator.num_pages
+
+
+def _xlsx_rows(response):
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(book.active.iter_rows(values_only=True))
+
+
+def test_export_follows_the_default_filter_and_opens_in_excel(client, tree, rated, officer_a):
+    team = collective(tree["a"], code="TT-A")
+    rate(team, 2024, "htt")
+    run_in_process(actor=officer_a, unit=tree["a"], year=2024)
+    _login(client, officer_a)
+    response = client.get(reverse("rulebook:candidates_export"), {"unit": tree["a"].pk, "year": 2024})
+    assert response["Content-Disposition"].startswith('attachment; filename="ung-vien-2024-VU-A.xlsx"')
+    rows = _xlsx_rows(response)
+    assert rows[0][4] == "Kết quả" and {r[4] for r in rows[1:]} == {"Đủ tiêu chuẩn"}
+    assert ("CB001", "Nguyễn Văn An", "Vụ A", "Lao động tiên tiến", "Đủ tiêu chuẩn", None, None) in rows
+    assert any(r[0] == "TT-A" and r[1] == "Tập thể Vụ A" for r in rows)
+
+
+def test_export_larger_than_the_cap_asks_to_narrow_the_filters(client, tree, rated, officer_a, monkeypatch):
+    from tdkt.rulebook import views
+
+    run_in_process(actor=officer_a, unit=tree["a"], year=2024, with_forecast=False)
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
+    _login(client, officer_a)
+    response = client.get(
+        reverse("rulebook:candidates_export"), {"unit": tree["a"].pk, "year": 2024, "verdict": "all"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("rulebook:candidates") + "?")
+    assert "verdict=all" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
+    assert "nhiều hơn 2 dòng của một lần xuất Excel" in html and "thu hẹp" in html
+    small = client.get(
+        reverse("rulebook:candidates_export"),
+        {"unit": tree["a"].pk, "year": 2024, "award": "ldtt", "verdict": "eligible"},
+    )
+    assert small.status_code == 200 and len(_xlsx_rows(small)) == 2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -211,6 +213,113 @@ def setting_reset(*, actor, key: str) -> None:
         setting.delete()
 
 
+# ---------------------------------------------------------------- settings and rulebook texts in words
+
+SETTING_LABELS = {
+    "ldtt.discipline_forms_excluded": gettext_lazy("Hình thức kỷ luật không được xét Lao động tiên tiến"),
+    "ldtt.exclude_admin_sanction": gettext_lazy(
+        "Không xét Lao động tiên tiến khi bị xử phạt vi phạm hành chính"
+    ),
+    "cstd_co_so.ratio_cap": gettext_lazy("Tỷ lệ tối đa Chiến sĩ thi đua cơ sở"),
+    "co_thi_dua_cp.ratio_cap": gettext_lazy("Tỷ lệ tối đa tập thể đề nghị Cờ thi đua của Chính phủ"),
+    "council.vote_threshold": gettext_lazy("Tỷ lệ phiếu đồng ý tối thiểu của Hội đồng Thi đua – Khen thưởng"),
+    "council.vote_basis": gettext_lazy("Cơ sở tính tỷ lệ phiếu của Hội đồng Thi đua – Khen thưởng"),
+    "council.quorum": gettext_lazy("Điều kiện hợp lệ của phiên họp Hội đồng Thi đua – Khen thưởng"),
+    "bang_khen_bo.issuers_counted": gettext_lazy("Cấp ban hành Bằng khen được tính là cấp bộ, ngành, tỉnh"),
+    "giay_khen.min_rating": gettext_lazy("Mức xếp loại tối thiểu để xét Giấy khen"),
+    "ky_niem_chuong.min_service_years": gettext_lazy("Số năm công tác để xét Kỷ niệm chương"),
+    "hc_doc_lap_3.collective_min_years": gettext_lazy(
+        "Số năm thành lập tối thiểu của tập thể đề nghị Huân chương Độc lập hạng Ba"
+    ),
+}
+
+
+def _setting_description(key: str) -> str | None:
+    for regime in load_rulebooks().regimes:
+        s = regime.settings.get(key)
+        if s is not None:
+            return s.description_vi
+    return None
+
+
+def setting_label(key: str) -> str:
+    """A delegated value's name for people (a setting the list does not know: its description)."""
+    label = SETTING_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    description = _setting_description(key)
+    return description.rstrip(". ") if description else key
+
+
+def _percent(value: float) -> str:
+    text = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def format_setting_value(definition: SettingDef, value: Any) -> str:
+    """A setting's value for people: labels instead of codes, ratios as percentages, Có/Không."""
+    kind = definition.type
+    if value is None or value == "":
+        return _("Chưa quy định") if kind == "int" else _("Không áp dụng")
+    if kind == "bool" or isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, list | tuple):
+        if not value:
+            return _("Không có")
+        labels = dict(definition.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if kind == "ratio" and isinstance(value, int | float):
+        return _percent(value)
+    if kind == "rating":
+        return RATING_VI.get(value, str(value))
+    return str(value)
+
+
+def setting_input_value(definition: SettingDef, value: Any) -> str:
+    """The text put back in a setting's input box (a ratio as 90%, which the form accepts)."""
+    if value is None:
+        return ""
+    if definition.type == "ratio" and isinstance(value, int | float) and not isinstance(value, bool):
+        return _percent(value)
+    return str(value)
+
+
+# "theo law.md §7", "ghi trong docs/law-qa.md": the rulebook authors' notes, not a legal source
+_DEV_REFERENCE = re.compile(
+    r"[\s,;–—-]*\b(?:theo|ghi trong|xem)\s+(?:docs/)?[\w./-]+\.md\b(?:\s*§\s*[\d.]+)?"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _text_patterns(_books_id: int) -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    keys = sorted({k for r in load_rulebooks().regimes for k in r.settings}, key=len, reverse=True)
+    setting_re = re.compile(r"(cài đặt\s+)?\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+    names: dict[str, str] = {}
+    for code, name in AWARD_VI.items():
+        if "_" in code:
+            names[code] = name
+            names[code.replace("_", " ")] = name
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    award_re = re.compile(r"\b(" + alternatives + r")\b")
+    return setting_re, award_re, names
+
+
+def rulebook_text(text: str | None) -> str:
+    """A rulebook text (route name, citation, reason, step) as people read it: a setting key becomes the
+    setting's label, an award code its Vietnamese name, and references to the project's notes go."""
+    if not text:
+        return ""
+    setting_re, award_re, names = _text_patterns(id(load_rulebooks()))
+    text = _DEV_REFERENCE.sub("", str(text))
+
+    def setting(m: re.Match) -> str:
+        label = setting_label(m.group(2))
+        return _("cài đặt của cơ quan “%(label)s”") % {"label": label} if m.group(1) else f"“{label}”"
+
+    text = setting_re.sub(setting, text)
+    return award_re.sub(lambda m: names[m.group(1)], text)
+
+
 # ---------------------------------------------------------------- batch evaluation
 
 
@@ -340,14 +449,37 @@ def _insert_results(rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
+def judgeable_years() -> list[int]:
+    """The achievement years the loaded rulebooks can judge, ascending: a regime is in force on the year's
+    proposal date (1 March of the next year), and the year is at most next year."""
+    books = load_rulebooks()
+    last = timezone.localdate().year + 1
+    first = min(r.effective_from for r in books.regimes).year - 1
+    return [
+        y for y in range(first, last + 1) if any(r.covers(default_proposal_date(y)) for r in books.regimes)
+    ]
+
+
 def _check_year(year: int) -> int:
+    """The year as an int, or ServiceError (in Vietnamese) when no loaded regime judges it."""
     try:
         year = int(year)
     except (TypeError, ValueError):
         raise ServiceError(_("Năm không hợp lệ."), field="year") from None
-    if not 1990 <= year <= timezone.localdate().year + 1:
-        raise ServiceError(_("Năm phải từ 1990 đến năm sau năm hiện tại."), field="year")
+    years = judgeable_years()
+    if year not in years:
+        raise ServiceError(
+            _(
+                "Không xét được năm %(year)s: các quy định đã nạp chỉ áp dụng cho năm thành tích "
+                "từ %(first)s đến %(last)s."
+            )
+            % {"year": year, "first": years[0], "last": years[-1]},
+            field="year",
+        )
     return year
+
+
+check_year = _check_year
 
 
 def run_request(*, actor, unit_id: int, year: int) -> EligibilityRun:

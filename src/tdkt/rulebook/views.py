@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,12 +22,42 @@ from tdkt.core.access import authenticated, permission_required
 from tdkt.core.errors import ServiceError
 from tdkt.core.excel import Column, xlsx_response
 from tdkt.org.models import Collective, Person, Unit
+from tdkt.org.views.people import person_tabs
 from tdkt.rulebook import selectors, services
+from tdkt.rulebook.engine import load_rulebooks
 from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI
+from tdkt.rulebook.engine.evaluate import default_proposal_date
 from tdkt.rulebook.enums import RunStatus, VerdictChoice
 from tdkt.rulebook.models import AgencySetting, EligibilityRun
 
 PAGE_SIZE = 50
+EXPORT_MAX_ROWS = 20_000  # a larger list is not built inside a web request: the user narrows the filters
+DEFAULT_VERDICT = VerdictChoice.ELIGIBLE
+ALL = "all"
+
+
+class ClampedPaginator(Paginator):
+    """A page number out of range (or not a number) is clamped to the last (or first) page without an
+    exception, and a page in the second half of the list is read from its end (reversed order, small
+    offset): `?page=99999` costs what page 1 costs, two queries (count and rows) whatever the page."""
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return 1
+        return max(1, min(number, self.num_pages))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if bottom > self.count // 2 and isinstance(rows, QuerySet) and rows.ordered:
+            tail = list(rows.reverse()[self.count - top : self.count - bottom])
+            tail.reverse()
+            return self._get_page(tail, number, self)
+        return self._get_page(rows[bottom:top], number, self)
 
 
 def _int(value, default=None):
@@ -34,9 +68,20 @@ def _int(value, default=None):
 
 
 def _htmx_target(request) -> str | None:
-    if request.headers.get("HX-Request") != "true":
+    """The element an htmx request swaps (None for a normal request or a history restore)."""
+    if request.headers.get("HX-Request") != "true" or request.headers.get("HX-History-Restore-Request"):
         return None
     return request.headers.get("HX-Target") or ""
+
+
+def _year_from(raw, default: int) -> tuple[int, str]:
+    """(year, error): a year the rulebooks judge, else the default and a message in Vietnamese."""
+    if raw in (None, ""):
+        return default, ""
+    try:
+        return services.check_year(raw), ""
+    except ServiceError as exc:
+        return default, exc.message
 
 
 def _try_reverse(name: str, *args) -> str | None:
@@ -57,26 +102,45 @@ def _get_collective(request, pk):
     return get_object_or_404(Collective.objects.select_related("unit"), pk=pk)
 
 
-def _verdict_context(request, kind: str, subject, year_default: int):
-    year = _int(request.GET.get("year"), year_default)
-    if not 1990 <= year <= timezone.localdate().year + 1:
-        year = year_default
+def _verdict_context(request, kind: str, subject, year_default: int, since: int | None):
+    year, year_error = _year_from(request.GET.get("year"), year_default)
     verdicts = selectors.live_verdicts(kind, subject.pk, year)
+    books = load_rulebooks()
+    regime = books.regime_for(default_proposal_date(year))
+    names = {r.code: r.name for r in books.regimes}
     return {
         "subject": subject,
         "kind": kind,
         "year": year,
-        "years": selectors.year_choices(year),
-        "verdicts": [(v, AWARD_VI.get(v.award, v.award)) for v in verdicts],
+        "year_error": year_error,
+        "years": selectors.year_choices(year, since),
+        "regime": regime,
+        "verdicts": [
+            {
+                "v": v,
+                "name": AWARD_VI.get(v.award, v.award),
+                "regime_name": names.get(v.regime, v.regime) if v.regime != regime.code else "",
+                "explained": selectors.explain(v),
+            }
+            for v in verdicts
+        ],
         "counts": {v: sum(1 for x in verdicts if x.verdict == v) for v in VerdictChoice.values},
     }
+
+
+def _eligibility_template(request) -> str:
+    if _htmx_target(request) == "verdicts":
+        return "rulebook/eligibility.html#verdicts"
+    return "rulebook/eligibility.html"
 
 
 @require_GET
 @permission_required("rulebook.view_eligibility", object_getter=_get_person)
 def person_eligibility(request, pk: int):
     person = request.tdkt_object
-    ctx = _verdict_context(request, "individual", person, selectors.default_year(person_id=person.pk))
+    first = selectors.first_fact_year(person_id=person.pk)
+    since = first if first is not None else (person.joined.year if person.joined else None)
+    ctx = _verdict_context(request, "individual", person, selectors.default_year(person_id=person.pk), since)
     profile = _try_reverse("org:person_detail", person.pk)
     ctx["breadcrumbs"] = [
         (_("Cán bộ"), _try_reverse("org:person_list")),
@@ -84,16 +148,23 @@ def person_eligibility(request, pk: int):
         (_("Xét danh hiệu"), None),
     ]
     ctx["profile_url"] = profile
-    template = "rulebook/eligibility.html#verdicts" if _htmx_target(request) else "rulebook/eligibility.html"
-    return render(request, template, ctx)
+    if _htmx_target(request) != "verdicts":
+        ctx["tabs"] = person_tabs(person, "eligibility", request.user)
+    return render(request, _eligibility_template(request), ctx)
 
 
 @require_GET
 @permission_required("rulebook.view_eligibility", object_getter=_get_collective)
 def collective_eligibility(request, pk: int):
     collective = request.tdkt_object
+    first = selectors.first_fact_year(collective_id=collective.pk)
+    since = first if first is not None else (collective.established.year if collective.established else None)
     ctx = _verdict_context(
-        request, "collective", collective, selectors.default_year(collective_id=collective.pk)
+        request,
+        "collective",
+        collective,
+        selectors.default_year(collective_id=collective.pk),
+        since,
     )
     unit_url = _try_reverse("org:unit_detail", collective.unit_id)
     ctx["breadcrumbs"] = [
@@ -101,14 +172,15 @@ def collective_eligibility(request, pk: int):
         (collective.name, None),
         (_("Xét danh hiệu"), None),
     ]
-    template = "rulebook/eligibility.html#verdicts" if _htmx_target(request) else "rulebook/eligibility.html"
-    return render(request, template, ctx)
+    return render(request, _eligibility_template(request), ctx)
 
 
 # ---------------------------------------------------------------- candidates of a year
 
 
 def _candidate_filters(request, scope):
+    """The filters of the list (unit, year, award, verdict, search), the units offered, and the message
+    for a year the rulebooks cannot judge (the default year is shown instead)."""
     units = selectors.units_in_scope(scope)
     unit_id = _int(request.GET.get("unit") or request.POST.get("unit"))
     unit = None
@@ -122,16 +194,23 @@ def _candidate_filters(request, scope):
         unit = units.first()
         if unit is None:
             raise PermissionDenied
-    this = timezone.localdate().year
-    year = _int(request.GET.get("year"), this - 1)
-    if not 1990 <= year <= this + 1:
-        year = this - 1
+    default = selectors.clamp_year(timezone.localdate().year - 1)
+    year, year_error = _year_from(request.GET.get("year"), default)
     award = request.GET.get("award", "")
     award = award if award in AWARD_CODES else ""
     verdict = request.GET.get("verdict", "")
-    verdict = verdict if verdict in VerdictChoice.values else ""
+    if verdict == ALL:
+        verdict = ""
+    elif verdict not in VerdictChoice.values:
+        verdict = DEFAULT_VERDICT  # the list opens on who qualifies; "Tất cả" shows every result
     q = request.GET.get("q", "").strip()[:100]
-    return selectors.CandidateFilters(unit=unit, year=year, award=award, verdict=verdict, q=q), units
+    f = selectors.CandidateFilters(unit=unit, year=year, award=award, verdict=verdict, q=q)
+    return f, units, year_error
+
+
+def _candidate_query(f) -> dict:
+    query = {"unit": f.unit.pk, "year": f.year, "award": f.award, "verdict": f.verdict or ALL, "q": f.q}
+    return {k: v for k, v in query.items() if v}
 
 
 def _view_scope(request):
@@ -145,23 +224,12 @@ def _view_scope(request):
 @permission_required("rulebook.view_eligibility")
 def candidates(request):
     scope = _view_scope(request)
-    f, units = _candidate_filters(request, scope)
+    f, units, year_error = _candidate_filters(request, scope)
     results = selectors.candidate_results(scope, f)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ClampedPaginator(results, PAGE_SIZE).page(request.GET.get("page"))
     run = selectors.latest_run(f.unit, f.year)
     covering = selectors.covering_run(f.unit, f.year)
     stale = covering is not None and services.facts_changed_since(covering)
-    query = {
-        k: v
-        for k, v in {
-            "unit": f.unit.pk,
-            "year": f.year,
-            "award": f.award,
-            "verdict": f.verdict,
-            "q": f.q,
-        }.items()
-        if v
-    }
     ctx = {
         "f": f,
         "units": units,
@@ -169,20 +237,25 @@ def candidates(request):
         "run": run,
         "covering": covering,
         "stale": stale,
+        "year_error": year_error,
         "can_run": request.user.has_perm("rulebook.run_eligibility", f.unit),
         "years": selectors.year_choices(f.year),
         "awards": [(c, AWARD_VI[c]) for c in AWARD_CODES],
         "verdicts": VerdictChoice.choices,
-        "query": urlencode(query),
-        "breadcrumbs": [(_("Ứng viên năm %(year)s") % {"year": f.year}, None)],
+        "all": ALL,
+        "query": urlencode(_candidate_query(f)),
+        "breadcrumbs": [(_("Ứng viên"), None)],
         "job_url": _try_reverse("core:job_detail", run.job_id) if run and run.job_id else None,
     }
-    template = (
-        "rulebook/candidates.html#results"
-        if _htmx_target(request) == "results"
-        else "rulebook/candidates.html"
-    )
-    return render(request, template, ctx)
+    if _htmx_target(request) == "results":
+        # the list, and out of band the heading, run status and the run form's hidden unit and year:
+        # changing the unit or the year in the filters changes what "Chạy lại" runs
+        html = "".join(
+            render_to_string(f"rulebook/candidates.html#{part}", {**ctx, "oob": True}, request=request)
+            for part in ("doc_title", "results", "head")
+        )
+        return HttpResponse(html)
+    return render(request, "rulebook/candidates.html", ctx)
 
 
 def _unit_from_post(request, **kwargs):
@@ -197,13 +270,17 @@ def _unit_from_post(request, **kwargs):
 def candidates_run(request):
     unit = request.tdkt_object
     year = request.POST.get("year")
+    query = {"unit": unit.pk}
     try:
-        services.run_request(actor=request.user, unit_id=unit.pk, year=year)
+        run = services.run_request(actor=request.user, unit_id=unit.pk, year=year)
     except ServiceError as exc:
         messages.error(request, exc.message)
+        if exc.field != "year":
+            query["year"] = year
     else:
+        query["year"] = run.year
         messages.success(request, _("Đã bắt đầu xét tiêu chuẩn; kết quả hiện ra khi tác vụ hoàn tất."))
-    return redirect(f"{reverse('rulebook:candidates')}?{urlencode({'unit': unit.pk, 'year': year})}")
+    return redirect(f"{reverse('rulebook:candidates')}?{urlencode(query)}")
 
 
 @require_GET
@@ -214,7 +291,8 @@ def run_status(request, pk: int):
     run = get_object_or_404(EligibilityRun.objects.select_related("unit", "job"), pk=pk)
     if not scope.covers(run.unit):
         raise PermissionDenied
-    response = render(request, "rulebook/candidates.html#run_status", {"run": run})
+    job_url = _try_reverse("core:job_detail", run.job_id) if run.job_id else None
+    response = render(request, "rulebook/candidates.html#run_status", {"run": run, "job_url": job_url})
     if run.status in (RunStatus.DONE, RunStatus.FAILED) and request.GET.get("poll"):
         response["HX-Refresh"] = "true"
     return response
@@ -224,8 +302,27 @@ def run_status(request, pk: int):
 @permission_required("rulebook.view_eligibility")
 def candidates_export(request):
     scope = _view_scope(request)
-    f, _units = _candidate_filters(request, scope)
-    labels = dict(VerdictChoice.choices)
+    f, _units, year_error = _candidate_filters(request, scope)
+    back = f"{reverse('rulebook:candidates')}?{urlencode(_candidate_query(f))}"
+    if year_error:
+        messages.error(request, year_error)
+        return redirect(back)
+    results = selectors.candidate_results(scope, f)
+    count = results.count()
+    if count > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "Danh sách có %(n)s dòng, nhiều hơn %(max)s dòng của một lần xuất Excel. Hãy thu hẹp "
+                "bộ lọc (chọn đơn vị cấp dưới, một danh hiệu hoặc một kết quả) rồi bấm “Xuất Excel” lại."
+            )
+            % {
+                "n": number_format(count, force_grouping=True),
+                "max": number_format(EXPORT_MAX_ROWS, force_grouping=True),
+            },
+        )
+        return redirect(back)
+    labels = {k: str(v) for k, v in VerdictChoice.choices}
     columns = [
         Column(_("Mã"), 12),
         Column(_("Họ và tên / Tập thể"), 30),
@@ -235,18 +332,31 @@ def candidates_export(request):
         Column(_("Tiêu chí chưa đạt / dữ kiện thiếu"), 80),
         Column(_("Năm dự kiến đạt"), 10, "int"),
     ]
+    fields = (
+        "person__code",
+        "person__full_name",
+        "collective__code",
+        "collective__name",
+        "unit__name",
+        "award_code",
+        "verdict",
+        "failing",
+        "forecast_year",
+    )
 
     def rows():
-        for r in selectors.candidate_results(scope, f).iterator(chunk_size=2000):
-            subject = r.person or r.collective
+        # tuples, not model instances: the export of a large list is mostly the building of rows
+        for p_code, p_name, c_code, c_name, unit_name, code, verdict, failing, year in results.values_list(
+            *fields
+        ).iterator(chunk_size=2000):
             yield [
-                subject.code,
-                str(subject),
-                r.unit.name,
-                AWARD_VI.get(r.award_code, r.award_code),
-                str(labels.get(r.verdict, r.verdict)),
-                r.failing,
-                r.forecast_year,
+                p_code or c_code,
+                p_name or c_name,
+                unit_name,
+                AWARD_VI.get(code, code),
+                labels.get(verdict, verdict),
+                failing,
+                year,
             ]
 
     return xlsx_response(
@@ -280,32 +390,13 @@ def award_detail(request, code: str):
         raise Http404
     regime = selectors.regime_or_default(request.GET.get("regime"))
     page = selectors.award_page(regime, code)
-    day = timezone.localdate() if regime.covers(timezone.localdate()) else regime.effective_from
-    values = regime.settings_at(day, services.agency_overrides())
-    routes = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "subject": r.subject,
-            "cite": r.cite,
-            "criteria": [
-                {
-                    "text": selectors.describe_criterion(c.kind, c.params, values),
-                    "cite": c.cite,
-                    "note": c.note,
-                    "id": c.id,
-                }
-                for c in r.criteria
-            ],
-        }
-        for r in page["def"].routes
-    ]
     ctx = {
         "regime": regime,
         "regimes": selectors.load_rulebooks().regimes,
         "page": page,
         "a": page["def"],
-        "routes": routes,
+        "routes": page["routes"],
+        "english": (get_language() or "").startswith("en"),
         "breadcrumbs": [
             (_("Quy định TĐKT"), f"{reverse('rulebook:catalogue')}?regime={regime.code}"),
             (page["def"].name_vi, None),
@@ -324,13 +415,24 @@ def settings_list(request):
     rows = []
     for key, d in services.setting_definitions().items():
         s = stored.get(key)
-        rows.append({"def": d, "stored": s, "value": s.value if s is not None else d.default})
+        value = s.value if s is not None else d.default
+        rows.append(
+            {
+                "def": d,
+                "label": services.setting_label(key),
+                "cite": services.rulebook_text(d.cite),
+                "stored": s,
+                "value": value,
+                "value_text": services.format_setting_value(d, value),
+                "default_text": services.format_setting_value(d, d.default),
+                "input": services.setting_input_value(d, value),
+            }
+        )
     return render(
         request,
         "rulebook/settings.html",
         {
             "rows": rows,
-            "ratings": list(selectors._RATING.items()),
             "breadcrumbs": [
                 (_("Quy định TĐKT"), reverse("rulebook:catalogue")),
                 (_("Cài đặt của cơ quan"), None),
@@ -346,13 +448,14 @@ def setting_edit(request, key: str):
     if key not in definitions:
         raise Http404
     d = definitions[key]
+    label = services.setting_label(key)
     raw = request.POST.getlist("value") if d.type == "codes" else request.POST.get("value")
     try:
         services.setting_change(actor=request.user, key=key, raw=raw)
     except ServiceError as exc:
-        messages.error(request, _("%(key)s: %(msg)s") % {"key": key, "msg": exc.message})
+        messages.error(request, _("%(label)s: %(msg)s") % {"label": label, "msg": exc.message})
     else:
-        messages.success(request, _("Đã lưu cài đặt %(key)s.") % {"key": key})
+        messages.success(request, _("Đã lưu cài đặt “%(label)s”.") % {"label": label})
     return redirect(f"{reverse('rulebook:settings')}#s-{key}")
 
 
@@ -362,5 +465,9 @@ def setting_reset(request, key: str):
     if key not in services.setting_definitions():
         raise Http404
     services.setting_reset(actor=request.user, key=key)
-    messages.success(request, _("Đã khôi phục giá trị mặc định theo quy định cho %(key)s.") % {"key": key})
+    messages.success(
+        request,
+        _("Đã khôi phục giá trị mặc định theo quy định cho “%(label)s”.")
+        % {"label": services.setting_label(key)},
+    )
     return redirect(f"{reverse('rulebook:settings')}#s-{key}")

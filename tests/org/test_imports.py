@@ -82,7 +82,7 @@ def test_people_import_creates_people_with_positions_and_one_audit_event_each(tm
     assert p.current_unit == tree["a"]
     assert Position.objects.get(person=p, end__isnull=True).unit == tree["a"]
     assert AuditEvent.objects.filter(event="person.import", action="create").count() == 2
-    assert AuditEvent.objects.filter(event="import.people").count() == 1
+    assert AuditEvent.objects.filter(event="person.import", object_type="org.import").count() == 1
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path, tree, officer_a):
@@ -95,7 +95,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, tree, officer_a):
 
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
     assert AuditEvent.objects.count() == events + 1  # the summary only
-    assert AuditEvent.objects.latest("id").event == "import.people"
+    assert AuditEvent.objects.latest("id").event == "person.import"
     assert dict(Person.objects.values_list("code", "updated_at")) == stamps
     assert Position.objects.filter(person__code__startswith="NV").count() == 5
 

@@ -19,4 +19,6 @@ class AccountsConfig(AppConfig):
                 "role.revoke": _("Thu hồi vai trò"),
             }
         )
-        register_details({"ip": _("địa chỉ IP"), "subtree": _("gồm đơn vị trực thuộc")})
+        register_details(
+            {"ip": _("địa chỉ IP"), "subtree": _("gồm đơn vị trực thuộc"), "user": _("tài khoản")}
+        )

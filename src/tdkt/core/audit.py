@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tdkt.core.enums import AuditAction
 from tdkt.core.models import AuditEvent
@@ -94,16 +101,47 @@ def audit_many(actor, events: Iterable[dict[str, Any]], *, batch_size: int = 500
 
 
 # ---------------------------------------------------------------- reading the trail
-# Each app names its events (and the objects that are not models) in its AppConfig.ready(): the trail
-# is read by admins and inspectors, not programmers. Stored rows keep their codes: the trail is evidence.
+# The trail is read by admins and inspectors, not programmers. Each app names, in its AppConfig.ready(),
+# its events, its objects that are not models, the details that are not fields, the codes found inside
+# values, and how to name and link its own objects. Core imports no app: it looks models up by label.
+# Stored rows keep their codes (the trail is evidence); only their reading is in words.
 
 EVENT_LABELS: dict[str, Any] = {}
+EVENT_RENAMED: dict[str, str] = {}  # a code written before -> the code written now: read and filtered as one
+EVENT_FIELDS: dict[str, str] = {}  # event -> "app.model" whose fields its `changes` name (not the object's)
 OBJECT_LABELS: dict[str, Any] = {}
 DETAIL_LABELS: dict[str, Any] = {}
+WHOLE_DETAILS: set[str] = set()  # details whose value may be a list of two that is not [old, new]
+VALUE_LABELS: dict[str, Any] = {}  # codes inside values that no model field's choices describe
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """How an app shows its objects of one type. Both take the whole page at once (one query, not one
+    per row). `describe(events)` -> {event pk: (name or None, url or None)}; `value(event, key, value)`
+    -> the value in words, or None for the ordinary reading."""
+
+    describe: Callable[[list[AuditEvent]], dict[int, tuple[str | None, str | None]]] | None = None
+    value: Callable[[AuditEvent, str, Any], str | None] | None = None
+
+
+PRESENTERS: dict[str, Presenter] = {}
 
 
 def register_events(labels: dict[str, Any]) -> None:
     EVENT_LABELS.update(labels)
+
+
+def register_renamed_events(renamed: dict[str, str]) -> None:
+    """Old code -> new code: rows written with the old code read with the new one's name, and the
+    filter on the new code finds them too."""
+    EVENT_RENAMED.update(renamed)
+
+
+def register_event_fields(models_by_event: dict[str, str]) -> None:
+    """An event whose `changes` are fields of another model than its object (the object is the person,
+    the changes are the fields of an evaluation): "evaluation.import" -> "org.evaluation"."""
+    EVENT_FIELDS.update(models_by_event)
 
 
 def register_objects(labels: dict[str, Any]) -> None:
@@ -111,10 +149,209 @@ def register_objects(labels: dict[str, Any]) -> None:
     OBJECT_LABELS.update(labels)
 
 
-def register_details(labels: dict[str, Any]) -> None:
-    """Labels of `changes` keys that are not fields of the object's model (rows, source, …)."""
+def register_details(labels: dict[str, Any], *, whole: Iterable[str] = ()) -> None:
+    """Labels of `changes` keys that are not fields of the object's model (rows, source, …); `whole`:
+    keys whose value is one value even when it is a list of two (a legal default, a period)."""
     DETAIL_LABELS.update(labels)
+    WHOLE_DETAILS.update(whole)
+
+
+def register_values(*choices) -> None:
+    """Codes that appear inside values no field describes (a setting's list of discipline forms):
+    TextChoices classes or {code: label}."""
+    for c in choices:
+        VALUE_LABELS.update(c if isinstance(c, dict) else dict(c.choices))
+
+
+def register_presenter(object_type: str, presenter: Presenter) -> None:
+    PRESENTERS[object_type] = presenter
+
+
+def current_event(code: str) -> str:
+    seen = {code}
+    while code in EVENT_RENAMED and EVENT_RENAMED[code] not in seen:
+        code = EVENT_RENAMED[code]
+        seen.add(code)
+    return code
+
+
+def event_codes(code: str) -> list[str]:
+    """The codes that mean the same event as `code`: the current one and those written before."""
+    current = current_event(code)
+    return sorted({current, *(old for old in EVENT_RENAMED if current_event(old) == current)})
 
 
 def event_label(code: str) -> str:
-    return str(EVENT_LABELS.get(code, code))
+    current = current_event(code)
+    return str(EVENT_LABELS.get(current) or EVENT_LABELS.get(code) or code)
+
+
+def _model(object_type: str):
+    if not object_type or "." not in object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """ "org.person" -> "cá nhân": the model's Vietnamese name, or the label an app registered."""
+    if object_type in OBJECT_LABELS:
+        return str(OBJECT_LABELS[object_type])
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:[\d.]+)?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def format_date_text(value: str) -> str | None:
+    """ "2011-09-05" -> "05/09/2011"; an ISO moment -> local "dd/mm/yyyy HH:MM"; None when not one."""
+    try:
+        if _ISO_DATE.match(value):
+            return date_format(datetime.date.fromisoformat(value), "d/m/Y")
+        if _ISO_MOMENT.match(value):
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "d/m/Y H:i")
+    except ValueError:
+        return None
+    return None
+
+
+def _is_default_name(field) -> bool:
+    """A field declared without a verbose_name (Django made one from its English name)."""
+    return str(field.verbose_name) == field.name.replace("_", " ")
+
+
+class TrailReader:
+    """Reads a page of events in words: field names as the models' verbose names, choices as their
+    labels, dates as dd/mm/yyyy, Có/Không, codes by name, and foreign keys as the related object's
+    name — fetched in ONE query per related model for the whole page."""
+
+    def __init__(self, events: list[AuditEvent]):
+        self._fields: dict[str, dict[str, Any]] = {}
+        wanted: dict[Any, set[int]] = defaultdict(set)
+        for event in events:
+            for key, value in self._items(event):
+                field = self.field(event, key)
+                if field is None or not field.many_to_one:
+                    continue
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, int) and not isinstance(v, bool):
+                        wanted[field.related_model].add(v)
+        self.names: dict[Any, dict[int, str]] = {
+            model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=sorted(ids))}
+            for model, ids in wanted.items()
+        }
+
+    @staticmethod
+    def _items(event: AuditEvent):
+        return event.changes.items() if isinstance(event.changes, dict) else ()
+
+    def _model_fields(self, label: str) -> dict[str, Any]:
+        if label not in self._fields:
+            model = _model(label)
+            fields: dict[str, Any] = {}
+            if model is not None:
+                for f in model._meta.get_fields():
+                    if getattr(f, "concrete", False):
+                        fields[f.name] = f
+                        fields.setdefault(f.attname, f)
+            self._fields[label] = fields
+        return self._fields[label]
+
+    def field(self, event: AuditEvent, key: str):
+        """The model field `key` names: of the event's own model first (an evaluation's fields in an
+        event about a person), then of the object's model."""
+        for label in (EVENT_FIELDS.get(current_event(event.event)), event.object_type):
+            if label:
+                found = self._model_fields(label).get(key)
+                if found is not None:
+                    return found
+        return None
+
+    def label(self, key: str, field) -> str:
+        if field is not None and not _is_default_name(field):
+            return str(field.verbose_name)
+        if key in DETAIL_LABELS:
+            return str(DETAIL_LABELS[key])
+        return str(field.verbose_name) if field is not None else key
+
+    def value(self, event: AuditEvent, key: str, field, value: Any) -> Any:
+        presenter = PRESENTERS.get(event.object_type)
+        if presenter is not None and presenter.value is not None:
+            shown = presenter.value(event, key, value)
+            if shown is not None:
+                return shown
+        if value is None or value == "" or value == [] or value == {}:
+            return "—"
+        if value is True:
+            return _("Có")
+        if value is False:
+            return _("Không")
+        if isinstance(value, list):
+            return ", ".join(str(self.value(event, key, field, v)) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(
+                f"{self.label(k, None)}: {self.value(event, k, None, v)}" for k, v in value.items()
+            )
+        if field is not None and field.many_to_one and isinstance(value, int):
+            return self.names.get(field.related_model, {}).get(value, f"#{value}")
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, str):
+            as_date = format_date_text(value)
+            if as_date is not None:
+                return as_date
+            if (field is None or field.get_internal_type() == "JSONField") and value in VALUE_LABELS:
+                return str(VALUE_LABELS[value])
+        return value
+
+    def rows(self, event: AuditEvent) -> list[dict[str, Any]]:
+        """{"field": [old, new]} as old → new rows; a created record's values, and details, as new only."""
+        if not isinstance(event.changes, dict):
+            return [
+                {
+                    "label": "",
+                    "old": None,
+                    "new": self.value(event, "", None, event.changes),
+                    "has_old": False,
+                }
+            ]
+        created = event.action == AuditAction.CREATE
+        rows = []
+        for key, value in event.changes.items():
+            field = self.field(event, key)
+            row: dict[str, Any] = {"field": key, "label": self.label(key, field)}
+            if not created and isinstance(value, list) and len(value) == 2 and key not in WHOLE_DETAILS:
+                old, new = (self.value(event, key, field, v) for v in value)
+                row.update(old=old, new=new, has_old=True)
+            else:
+                row.update(old=None, new=self.value(event, key, field, value), has_old=False)
+            rows.append(row)
+        return rows
+
+
+def present(events: list[AuditEvent]) -> None:
+    """Sets on each event of a page: event_label, type_label, object_name, url (or None), change_rows.
+    A constant number of queries whatever the page holds: one per related model, one per presenter."""
+    reader = TrailReader(events)
+    by_type: dict[str, list[AuditEvent]] = defaultdict(list)
+    for event in events:
+        by_type[event.object_type].append(event)
+    described: dict[int, tuple[str | None, str | None]] = {}
+    for object_type, group in by_type.items():
+        presenter = PRESENTERS.get(object_type)
+        if presenter is not None and presenter.describe is not None:
+            described.update(presenter.describe(group))
+    for event in events:
+        name, url = described.get(event.pk, (None, None))
+        event.event_label = event_label(event.event)
+        event.type_label = object_type_label(event.object_type) if event.object_type else ""
+        event.object_name = name or event.object_repr or (f"#{event.object_id}" if event.object_id else "")
+        event.url = url
+        event.change_rows = reader.rows(event)

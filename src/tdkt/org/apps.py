@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def _describe_awards(events):
+    """An award record links to its person's page (one query for the page); a collective's has none."""
+    from tdkt.org.models import AwardRecord
+
+    ids = {int(e.object_id) for e in events if e.object_id.isdigit()}
+    people = dict(AwardRecord.objects.filter(pk__in=ids, person__isnull=False).values_list("pk", "person_id"))
+    return {
+        e.pk: (None, reverse("org:person_detail", args=[people[int(e.object_id)]]))
+        for e in events
+        if e.object_id.isdigit() and int(e.object_id) in people
+    }
 
 
 class OrgConfig(AppConfig):
@@ -14,7 +28,17 @@ class OrgConfig(AppConfig):
         register_cards(dashboard_cards)
         register_panels(dashboard_panels)
 
-        from tdkt.core.audit import register_details, register_events, register_objects
+        from tdkt.core.audit import (
+            Presenter,
+            register_details,
+            register_event_fields,
+            register_events,
+            register_objects,
+            register_presenter,
+            register_renamed_events,
+            register_values,
+        )
+        from tdkt.org.enums import AwardCode, DisciplineForm, IssuerLevel, Rating
 
         register_events(
             {
@@ -22,16 +46,30 @@ class OrgConfig(AppConfig):
                 "person.create": _("Thêm cán bộ"),
                 "person.update": _("Sửa hồ sơ cán bộ"),
                 "person.transfer": _("Điều chuyển cán bộ"),
-                "person.import": _("Cán bộ: nhập từ Excel"),
-                "position.import": _("Quá trình công tác: nhập từ Excel"),
-                "evaluation.import": _("Xếp loại: nhập từ Excel"),
-                "discipline.import": _("Kỷ luật: nhập từ Excel"),
-                "leave.import": _("Nghỉ: nhập từ Excel"),
-                "award.import": _("Khen thưởng: nhập từ Excel"),
+                "person.import": _("Nhập danh sách cán bộ từ Excel"),
+                "position.import": _("Sửa ngày bắt đầu công tác khi nhập từ Excel"),
+                "evaluation.import": _("Nhập xếp loại hằng năm từ Excel"),
+                "discipline.import": _("Nhập kỷ luật từ Excel"),
+                "leave.import": _("Nhập thời gian nghỉ từ Excel"),
+                "award.import": _("Nhập khen thưởng đã nhận từ Excel"),
                 "award.revoke": _("Hủy bỏ khen thưởng"),
-                "import.people": _("Nhập tệp danh sách cán bộ"),
-                "import.evaluations": _("Nhập tệp xếp loại hằng năm"),
-                "import.awards": _("Nhập tệp khen thưởng đã nhận"),
+            }
+        )
+        # The summary of an import file was written as "import.<kind>" until it took the code of the
+        # rows it writes (object.verb, as every other event): old rows read and filter with the new.
+        register_renamed_events(
+            {
+                "import.people": "person.import",
+                "import.evaluations": "evaluation.import",
+                "import.awards": "award.import",
+            }
+        )
+        # these events are about a person (or a collective); their changes are an evaluation's fields…
+        register_event_fields(
+            {
+                "evaluation.import": "org.evaluation",
+                "discipline.import": "org.discipline",
+                "leave.import": "org.leave",
             }
         )
         register_objects({"org.import": _("tệp nhập dữ liệu")})
@@ -42,7 +80,14 @@ class OrgConfig(AppConfig):
                 "created": _("thêm mới"),
                 "updated": _("cập nhật"),
                 "unchanged": _("không đổi"),
+                "transferred": _("điều chuyển đơn vị"),
                 "on": _("từ ngày"),
                 "decision": _("quyết định"),
+                "position_start": _("ngày bắt đầu công tác"),
+                "person": _("cán bộ"),
+                "collective": _("tập thể"),
+                "unit": _("đơn vị"),
             }
         )
+        register_values(Rating, DisciplineForm, AwardCode, IssuerLevel)
+        register_presenter("org.awardrecord", Presenter(describe=_describe_awards))

@@ -220,7 +220,7 @@ def _import_scope(actor, units) -> None:
 def _import_summary(actor, kind: str, source: str, counts: dict[str, int], rows: int) -> None:
     audit(
         actor,
-        f"import.{kind}",
+        {"people": "person.import", "evaluations": "evaluation.import", "awards": "award.import"}[kind],
         None,
         object_type="org.import",
         object_repr=source[:255],

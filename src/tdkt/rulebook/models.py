@@ -63,7 +63,11 @@ class EligibilityRun(models.Model):
         indexes = [models.Index(fields=["unit", "year", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}"
+        # the name stored in the audit trail: the year and the unit's name, not "71/2025"
+        return _("Xét tiêu chuẩn khen thưởng năm %(year)s — %(unit)s") % {
+            "year": self.year,
+            "unit": self.unit.name,
+        }
 
 
 class EligibilityResult(models.Model):

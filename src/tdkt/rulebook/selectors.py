@@ -17,7 +17,7 @@ from tdkt.core.text import fold
 from tdkt.org.models import AwardRecord, Discipline, Evaluation, Initiative, Leave, Unit
 from tdkt.rulebook.adapters import collective_facts, person_facts
 from tdkt.rulebook.engine import Verdict, evaluate_many, load_rulebooks
-from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI, DISCIPLINE_VI
+from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI, DISCIPLINE_VI, RATING_VI, SCOPE_VI
 from tdkt.rulebook.enums import RunStatus
 from tdkt.rulebook.models import EligibilityResult, EligibilityRun
 from tdkt.rulebook.services import (
@@ -310,13 +310,8 @@ def _refs(value: Any, acc: list[str] | None = None) -> list[str]:
 
 # ---------------------------------------------------------------- criteria in words (training pages)
 
-_RATING = {
-    "htxs": "hoàn thành xuất sắc nhiệm vụ",
-    "htt": "hoàn thành tốt nhiệm vụ",
-    "ht": "hoàn thành nhiệm vụ",
-    "kht": "không hoàn thành nhiệm vụ",
-}
-_SCOPE = {"co_so": "cơ sở", "bo": "bộ, ban, ngành, tỉnh", "toan_quoc": "toàn quốc"}
+_RATING = RATING_VI  # the engine's own Vietnamese labels
+_SCOPE = SCOPE_VI
 _MEMBER = {
     "ldtt": "đạt Lao động tiên tiến",
     "completing": "hoàn thành nhiệm vụ trở lên",

@@ -17,6 +17,7 @@ MENU = [
     ("org:import_start", _("Nhập dữ liệu"), "org.import", True),
     ("rulebook:catalogue", _("Quy định TĐKT"), None, False),
     ("core:audit_list", _("Nhật ký"), "core.view_audit", True),
+    ("accounts:lockout_list", _("Khoá đăng nhập"), "core.view_audit", True),
 ]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.core.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from tdkt.core.env import data_dir, env_bool, env_int, env_list, env_path, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "tdkt.core",
     "tdkt.accounts",
     "tdkt.org",
@@ -56,16 +57,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tdkt.core.middleware.MethodNotAllowedPageMiddleware",
+    # last, as axes asks; its lockout response is the login page itself (AXES_LOCKOUT_CALLABLE)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tdkt.urls"
 WSGI_APPLICATION = "tdkt.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "tdkt.accounts.lockout.LockoutBackend",  # first: refuses a locked-out client before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "tdkt.core.errorviews.csrf_failure"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -140,9 +145,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tdkt.accounts.validators.CommonPasswordValidator"},
     {"NAME": "tdkt.accounts.validators.NumericPasswordValidator"},
 ]
-# Lockout after repeated failed logins (per user name, counted in the database so all processes agree).
+# Lockout after repeated failed logins (counted in the database so all processes agree).
 TDKT_LOGIN_MAX_FAILURES = env_int("TDKT_LOGIN_MAX_FAILURES", 5)
 TDKT_LOGIN_LOCKOUT_MINUTES = env_int("TDKT_LOGIN_LOCKOUT_MINUTES", 15)
+# django-axes counts the failures per user name AND client address (docs/decisions/0003-login-lockout.md):
+# a guesser locks only themselves. Limit and cool-off are read from the two settings above at each login.
+# Behind reverse proxies, TDKT_PROXY_COUNT is how many of them append to X-Forwarded-For (0: REMOTE_ADDR).
+TDKT_PROXY_COUNT = env_int("TDKT_PROXY_COUNT", 0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "tdkt.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "tdkt.accounts.lockout.cool_off"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the remaining time shown counts down, never restarts
+AXES_USERNAME_CALLABLE = "tdkt.accounts.lockout.client_username"
+AXES_CLIENT_IP_CALLABLE = "tdkt.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "tdkt.accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail ("user.login")
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -163,9 +182,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+# An agency's own Word templates (letterhead): <dir>/<app>/<name>.docx replaces the bundled one.
+TDKT_TEMPLATE_DIR = env_path("TDKT_TEMPLATE_DIR", DATA_DIR / "templates")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TDKT_IMPORT_MAX_BYTES = env_int("TDKT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# The extent a sheet may have (its last valued cell) and what an Office package may hold when
+# unpacked: checked before anything large is read (core/ooxml.py, core/spreadsheet.py).
+TDKT_IMPORT_MAX_ROWS = env_int("TDKT_IMPORT_MAX_ROWS", 200_000)
+TDKT_IMPORT_MAX_COLUMNS = env_int("TDKT_IMPORT_MAX_COLUMNS", 100)
+TDKT_OOXML_MAX_ENTRIES = env_int("TDKT_OOXML_MAX_ENTRIES", 2000)
+TDKT_OOXML_MAX_PART_BYTES = env_int("TDKT_OOXML_MAX_PART_BYTES", 256 * 1024 * 1024)
+TDKT_OOXML_MAX_TOTAL_BYTES = env_int("TDKT_OOXML_MAX_TOTAL_BYTES", 512 * 1024 * 1024)
+TDKT_OOXML_MAX_RATIO = env_int("TDKT_OOXML_MAX_RATIO", 200)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True

@@ -9,22 +9,26 @@ permission code what to expect could never fail. A new URL pattern without a row
 Outcome codes
   200     the page opens; on an object, the object's name is on it
   302     a redirect (a POST that did its work: the database changed)
-  403     refused; the object's name is not on the page; a POST changed nothing in the database
+  403     refused for the role: it lacks the action altogether, whatever the object (the same answer
+          for any id); the object's name is not on the page; a POST changed nothing in the database
+  404     refused exactly like a nonexistent object: status 404 with the "not found" page, the object's
+          name not on the page, a POST changed nothing — so trying ids tells nothing about records
+          outside the scope
+  400     an export whose filter does not validate (a unit outside the scope reads as a unit that does
+          not exist): the message, no file, the object's name not on the page
   log     anonymous: sent to the login page (an htmx request: 403 with HX-Redirect to it); nothing changed
   own     a staff member asking for a list lands on their own record
   A       a list showing exactly the rows of A's subtree (A and A1), and no name from elsewhere
   all     a list showing the rows of the whole ministry
   B       a list showing exactly the rows of department B
-  nil     the page opens with no rows at all
+  nil     the page opens with no rows at all (for a filter on an object outside the scope: the filter's
+          error instead, and the object's name not on the page)
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import openpyxl
 import pytest
@@ -34,9 +38,11 @@ from django.utils import timezone
 
 from tdkt.accounts.models import RoleAssignment, User
 from tdkt.core.models import AuditEvent, Job
-from tdkt.org.models import AwardRecord, Collective, Evaluation, Person, Unit
+from tdkt.org.models import AwardRecord, Collective, Evaluation, Person
 from tdkt.rulebook.models import AgencySetting, EligibilityResult, EligibilityRun
 from tdkt.rulebook.services import setting_definitions
+from tests.architecture import access_accounts, access_identity
+from tests.architecture.matrix import SUBJECTS, Endpoint, Request, World, _parse
 from tests.architecture.test_views_have_permissions import _walk
 from tests.factories import make_user, person, unit
 
@@ -46,21 +52,6 @@ NEW_PASSWORD = "Ma-tran-quyen-2025!"
 
 # the columns of the matrix: every role held in department A (with its subtree), then a staff member
 # of A1 linked to their own record, a user with no role, and an anonymous visitor
-SUBJECTS = (
-    "admin",  # adm: system admin
-    "specialist",  # spc: ministry TĐKT specialist
-    "officer",  # off: unit TĐKT officer
-    "unit_head",  # hd
-    "council_member",  # cnc
-    "leader",  # ldr
-    "bloc_head",  # blc
-    "inspector",  # ins
-    "portal_editor",  # prt
-    "staff",  # stf
-    "no_role",  # non
-    "anonymous",  # ano
-)
-
 # fmt: off
 MATRIX = """
 # url name                       method target  adm spc off hd  cnc ldr blc ins prt stf non ano
@@ -73,38 +64,40 @@ accounts:password_change         POST   -       302 302 302 302 302 302 302 302 
 core:dashboard                   GET    -       all A   A   A   A   A   A   A   nil nil nil log
 core:audit_list                  GET    -       200 403 403 403 403 403 403 403 403 403 403 log
 core:job_detail                  GET    own     200 200 200 403 403 403 403 403 403 403 403 log
-core:job_detail                  GET    other   200 403 403 403 403 403 403 403 403 403 403 log
+core:job_detail                  GET    other   200 404 404 403 403 403 403 403 403 403 403 log
+core:job_detail                  GET    unit    200 200 200 403 403 403 403 403 403 403 403 log
 org:unit_tree                    GET    -       all A   A   A   A   A   A   A   403 403 403 log
 org:unit_detail                  GET    a       200 200 200 200 200 200 200 200 403 403 403 log
 org:unit_detail                  GET    a1      200 200 200 200 200 200 200 200 403 403 403 log
-org:unit_detail                  GET    b       200 403 403 403 403 403 403 403 403 403 403 log
+org:unit_detail                  GET    b       200 404 404 404 404 404 404 404 403 403 403 log
 org:person_list                  GET    -       all A   A   A   A   A   A   A   403 own 403 log
 org:person_export                GET    -       all A   A   A   403 A   403 A   403 403 403 log
-org:person_detail                GET    a       200 200 200 200 200 200 200 200 403 403 403 log
-org:person_detail                GET    a1      200 200 200 200 200 200 200 200 403 403 403 log
+org:person_detail                GET    a       200 200 200 200 200 200 200 200 403 404 403 log
+org:person_detail                GET    a1      200 200 200 200 200 200 200 200 403 404 403 log
 org:person_detail                GET    self    200 200 200 200 200 200 200 200 403 200 403 log
-org:person_detail                GET    b       200 403 403 403 403 403 403 403 403 403 403 log
+org:person_detail                GET    b       200 404 404 404 404 404 404 404 403 404 403 log
 org:import_start                 GET    -       200 200 200 403 403 403 403 403 403 403 403 log
 org:import_start                 POST   -       302 302 302 403 403 403 403 403 403 403 403 log
 org:import_template              GET    -       200 200 200 403 403 403 403 403 403 403 403 log
-org:import_status                GET    other   302 302 302 403 403 403 403 403 403 403 403 log
+org:import_status                GET    other   302 404 404 403 403 403 403 403 403 403 403 log
+org:import_status                GET    unit    302 302 302 403 403 403 403 403 403 403 403 log
 rulebook:catalogue               GET    -       200 200 200 200 200 200 200 200 200 200 200 log
 rulebook:award_detail            GET    -       200 200 200 200 200 200 200 200 200 200 200 log
-rulebook:person_eligibility      GET    a       200 200 200 200 200 200 403 200 403 403 403 log
-rulebook:person_eligibility      GET    a1      200 200 200 200 200 200 403 200 403 403 403 log
+rulebook:person_eligibility      GET    a       200 200 200 200 200 200 403 200 403 404 403 log
+rulebook:person_eligibility      GET    a1      200 200 200 200 200 200 403 200 403 404 403 log
 rulebook:person_eligibility      GET    self    200 200 200 200 200 200 403 200 403 200 403 log
-rulebook:person_eligibility      GET    b       200 403 403 403 403 403 403 403 403 403 403 log
-rulebook:collective_eligibility  GET    a       200 200 200 200 200 200 403 200 403 403 403 log
-rulebook:collective_eligibility  GET    a1      200 200 200 200 200 200 403 200 403 403 403 log
-rulebook:collective_eligibility  GET    b       200 403 403 403 403 403 403 403 403 403 403 log
+rulebook:person_eligibility      GET    b       200 404 404 404 404 404 403 404 403 404 403 log
+rulebook:collective_eligibility  GET    a       200 200 200 200 200 200 403 200 403 404 403 log
+rulebook:collective_eligibility  GET    a1      200 200 200 200 200 200 403 200 403 404 403 log
+rulebook:collective_eligibility  GET    b       200 404 404 404 404 404 403 404 403 404 403 log
 rulebook:candidates              GET    -       all A   A   A   A   A   403 A   403 403 403 log
-rulebook:candidates              GET    b       B   403 403 403 403 403 403 403 403 403 403 log
-rulebook:candidates_export       GET    -       all A   A   A   A   A   403 A   403 403 403 log
-rulebook:candidates_export       GET    b       B   403 403 403 403 403 403 403 403 403 403 log
+rulebook:candidates              GET    b       B   nil nil nil nil nil 403 nil 403 403 403 log
+rulebook:candidates_export       GET    -       all A   A   A   403 A   403 A   403 403 403 log
+rulebook:candidates_export       GET    b       B   400 400 400 403 400 403 400 403 403 403 log
 rulebook:candidates_run          POST   a1      302 302 302 403 403 403 403 403 403 403 403 log
-rulebook:candidates_run          POST   b       302 403 403 403 403 403 403 403 403 403 403 log
+rulebook:candidates_run          POST   b       302 404 404 403 403 403 403 403 403 403 403 log
 rulebook:run_status              GET    a1      200 200 200 200 200 200 403 200 403 403 403 log
-rulebook:run_status              GET    b       200 403 403 403 403 403 403 403 403 403 403 log
+rulebook:run_status              GET    b       200 404 404 404 404 404 403 404 403 403 403 log
 rulebook:settings                GET    -       200 403 403 403 403 403 403 403 403 403 403 log
 rulebook:setting_edit            POST   -       302 403 403 403 403 403 403 403 403 403 403 log
 rulebook:setting_reset           POST   -       302 403 403 403 403 403 403 403 403 403 403 log
@@ -118,54 +111,27 @@ rulebook:setting_reset           POST   -       302 403 403 403 403 403 403 403 
 #   dashboard counts only what the user's scope covers);
 # - units and people of a subtree: specialist, officer, unit head, council member, leader, bloc head,
 #   inspector of that subtree; a staff member sees only their own record; a portal editor nothing;
-# - exporting people: specialist, officer, unit head, leader, inspector (not council member, bloc head);
+# - exporting any list in bulk (people, candidates): specialist, officer, unit head, leader, inspector
+#   (not council member, bloc head) — one right for every export, rows kept to the export scope;
 # - eligibility (a person's or a collective's tab, the candidates of a year, a run's progress): the same
 #   as viewing people but without the bloc head, whose work is the bloc's covenant, scoring and
 #   ranking (PRODUCT.md) — plus the staff member's own tab;
-# - importing, running the eligibility batch, following one's own background jobs: specialist and
-#   officer only; another user's job only by the admin;
+# - importing, running the eligibility batch, following background jobs: specialist and officer only —
+#   their own jobs and the jobs of the units their scope covers; a job of another unit only by the admin;
+# - a record outside the scope answers like a record that does not exist (404) to anyone who holds the
+#   action somewhere; a role without the action gets 403 before any record is looked at; a filter on a
+#   unit outside the scope is an invalid filter (its error, no rows; an export of it: 400);
 # - the audit trail and the agency's settings: the system admin only.
 
 
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    target: str
-    outcomes: dict[str, str]
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}-{self.method}-{self.target}"
-
-
-def _parse(table: str) -> list[Row]:
-    rows = []
-    for line in table.strip().splitlines():
-        if line.startswith("#"):
-            continue
-        name, method, target, *codes = line.split()
-        assert len(codes) == len(SUBJECTS), f"{name} {target}: {len(codes)} outcomes for {len(SUBJECTS)}"
-        rows.append(Row(name, method, target, dict(zip(SUBJECTS, codes, strict=True))))
-    return rows
-
-
-ROWS = _parse(MATRIX)
+# Each capability adds its own table beside this one, in tests/architecture/access_<app>.py: a MATRIX
+# (same columns), its ENDPOINTS, `build(world)` to add its objects to `world.extra`, and `state()` with
+# what its POSTs write. The tables are read together; the completeness test sees every URL.
+EXTENSIONS = [access_accounts, access_identity]
+ROWS = _parse(MATRIX) + [row for ext in EXTENSIONS for row in _parse(ext.MATRIX)]
 
 
 # --------------------------------------------------------------------------------- the small ministry
-
-
-@dataclass
-class World:
-    units: dict[str, Unit]
-    people: dict[str, Person]
-    collectives: dict[str, Collective]
-    runs: dict[str, EligibilityRun]
-    other_job: Job
-    bool_key: str
-    stored_key: str
-    own_job: Job | None = None
 
 
 # names: what a list in A's scope must show, and what it must never show
@@ -228,13 +194,23 @@ def _build_world() -> World:
             run=runs["root"], collective=c, unit=c.unit, year=LAST_YEAR, award_code="tt_ldtt",
             verdict="eligible", regime="law-2022",
         )  # fmt: skip
-    other_job = Job.objects.create(kind="org.import.people", title="Tác vụ của Vụ Beta", created_by=officer_b)
+    other_job = Job.objects.create(
+        kind="org.import.people", title="Tác vụ của Vụ Beta", created_by=officer_b, unit=b
+    )
+    # started by another officer of A: every officer and specialist of A may follow it
+    officer_a2 = make_user("officer_a2", "officer", a)
+    unit_job = Job.objects.create(
+        kind="org.import.people", title="Tác vụ của đồng nghiệp Vụ Alpha", created_by=officer_a2, unit=a
+    )
     definitions = setting_definitions()
     bool_key = next(k for k, d in definitions.items() if d.type == "bool")
     stored_key = next(k for k, d in definitions.items() if d.type == "rating")
     stored_value = "htxs" if definitions[stored_key].default != "htxs" else "htt"
     AgencySetting.objects.create(key=stored_key, value=stored_value)
-    return World(units, people, collectives, runs, other_job, bool_key, stored_key)
+    world = World(units, people, collectives, runs, other_job, unit_job, bool_key, stored_key)
+    for ext in EXTENSIONS:
+        ext.build(world)
+    return world
 
 
 def _sign_in(client, world: World, subject: str) -> None:
@@ -252,14 +228,6 @@ def _sign_in(client, world: World, subject: str) -> None:
 
 
 # --------------------------------------------------------------------------------- how to ask each URL
-
-
-@dataclass(frozen=True)
-class Request:
-    path: str
-    data: dict | None = None
-    marker: str | None = None  # the object's name: on the page when allowed, absent when refused
-    redirect: str | None = None  # where a 302 leads (its beginning)
 
 
 def _xlsx_names(response) -> set[str]:
@@ -292,20 +260,20 @@ def _candidate_names(response) -> set[str]:
     return {str(r.person or r.collective) for r in response.context["page"].object_list}
 
 
+def _job(w: World, target: str) -> Job:
+    """own: a job of the signed-in user; other: a job of department B; unit: a colleague's job of A."""
+    if target == "own" and w.own_job:
+        return w.own_job
+    return w.unit_job if target == "unit" else w.other_job
+
+
 PEOPLE_ROWS = {"A": A_PEOPLE, "all": A_PEOPLE | B_PEOPLE | ROOT_PEOPLE, "nil": set()}
 CANDIDATE_ROWS = {
+    "nil": set(),
     "A": A_PEOPLE | A_COLLECTIVES,
     "all": A_PEOPLE | B_PEOPLE | ROOT_PEOPLE | A_COLLECTIVES | B_COLLECTIVES,
     "B": B_PEOPLE | B_COLLECTIVES,
 }
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    request: Callable[[World, str], Request]
-    rows: Callable[[Any], set[str]] | None = None  # the names (or counts) a list shows
-    expected_rows: dict[str, set[str]] = field(default_factory=dict)
-    changes: bool = False  # a POST that writes when allowed
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -338,11 +306,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "core:audit_list": Endpoint(lambda w, t: Request(reverse("core:audit_list"))),
     "core:job_detail": Endpoint(
-        lambda w, t: (
-            Request(reverse("core:job_detail", args=[w.own_job.pk]), marker=w.own_job.title)
-            if t == "own" and w.own_job
-            else Request(reverse("core:job_detail", args=[w.other_job.pk]), marker=w.other_job.title)
-        )
+        lambda w, t: Request(reverse("core:job_detail", args=[_job(w, t).pk]), marker=_job(w, t).title)
     ),
     "org:unit_tree": Endpoint(
         lambda w, t: Request(reverse("org:unit_tree")),
@@ -372,8 +336,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "org:import_template": Endpoint(lambda w, t: Request(reverse("org:import_template", args=["people"]))),
     "org:import_status": Endpoint(
         lambda w, t: Request(
-            reverse("org:import_status", args=[w.other_job.pk]),
-            redirect=reverse("core:job_detail", args=[w.other_job.pk]),
+            reverse("org:import_status", args=[_job(w, t).pk]),
+            marker=_job(w, t).title,
+            redirect=reverse("core:job_detail", args=[_job(w, t).pk]),
         )
     ),
     "rulebook:catalogue": Endpoint(lambda w, t: Request(reverse("rulebook:catalogue"))),
@@ -393,14 +358,16 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "rulebook:candidates": Endpoint(
         lambda w, t: Request(
-            reverse("rulebook:candidates") + (f"?unit={w.units['b'].pk}" if t == "b" else "")
+            reverse("rulebook:candidates") + (f"?unit={w.units['b'].pk}" if t == "b" else ""),
+            marker=w.units["b"].name if t == "b" else None,
         ),
         rows=_candidate_names,
         expected_rows=CANDIDATE_ROWS,
     ),
     "rulebook:candidates_export": Endpoint(
         lambda w, t: Request(
-            reverse("rulebook:candidates_export") + (f"?unit={w.units['b'].pk}" if t == "b" else "")
+            reverse("rulebook:candidates_export") + (f"?unit={w.units['b'].pk}" if t == "b" else ""),
+            marker=w.units["b"].name if t == "b" else None,
         ),
         rows=_xlsx_names,
         expected_rows=CANDIDATE_ROWS,
@@ -432,6 +399,8 @@ ENDPOINTS: dict[str, Endpoint] = {
         changes=True,
     ),
 }
+for _ext in EXTENSIONS:
+    ENDPOINTS.update(_ext.ENDPOINTS)
 
 
 def _database_state() -> tuple:
@@ -444,6 +413,7 @@ def _database_state() -> tuple:
         sorted(User.objects.values_list("username", "password")),
         sorted(Person.objects.values_list("code", flat=True)),
         RoleAssignment.objects.count(),
+        *(ext.state() for ext in EXTENSIONS),
     )
 
 
@@ -483,10 +453,14 @@ def test_access(client, world, row, subject):
     elif expected == "own":
         assert response.status_code == 302
         assert response["Location"] == reverse("org:person_detail", args=[world.people["self"].pk])
-    elif expected in ("200", "302", "403"):
+    elif expected in ("200", "302", "403", "404", "400"):
         assert response.status_code == int(expected), (response.status_code, response.get("Location"))
         if expected == "302" and req.redirect:
             assert response["Location"].startswith(req.redirect), response["Location"]
+        if expected == "404":
+            assert "Không tìm thấy trang hoặc bản ghi." in body  # the page of an id that does not exist
+        if expected == "400":
+            assert not response.streaming and "Bộ lọc không hợp lệ" in body  # no file, the reason
     else:  # a list: exactly the rows of the scope, and no name from outside it
         assert response.status_code == 200, response.status_code
         assert endpoint.rows is not None, f"{row.name} has no row reader for {expected!r}"
@@ -499,12 +473,12 @@ def test_access(client, world, row, subject):
     if req.marker and row.method == "GET":
         if expected == "200":
             assert req.marker in body
-        elif expected in ("403", "log"):
+        elif expected in ("403", "404", "400", "nil", "log"):
             assert req.marker not in body
 
     if row.method == "POST":
         after = _database_state()
-        if expected in ("403", "log"):
+        if expected in ("403", "404", "log"):
             assert after == before, "a refused request changed the database"
         elif endpoint.changes:
             assert after != before, "an allowed request changed nothing"

@@ -50,7 +50,7 @@ def parse_one(cells: dict):
     [
         (b"", "Tệp rỗng."),
         (b"ma,ten\n1,An\n", "Tệp không phải Excel .xlsx"),
-        (b"PK\x03\x04 this is not really a zip", "Không đọc được tệp Excel: tệp bị hỏng"),
+        (b"PK\x03\x04 this is not really a zip", "Không đọc được tệp Excel .xlsx: tệp bị hỏng"),
     ],
 )
 def test_files_that_are_not_xlsx_get_a_clear_message(data, message):
@@ -363,13 +363,13 @@ def test_finished_job_shows_its_counts(client, officer_a, running_job):
     assert '<dt class="col-6 col-md-2">Thêm mới</dt><dd class="col-6 col-md-2">2</dd>' in page
 
 
-def test_only_the_creator_or_an_admin_sees_a_job(client, tree, running_job, admin_user):
+def test_only_the_creator_or_an_admin_sees_a_job_without_a_unit(client, tree, running_job, admin_user):
     url = reverse("core:job_detail", args=[running_job.pk])
     other_officer = make_user("officer_b", "officer", tree["b"])
     staff = make_user("staff_a", "staff", tree["a"])
 
     client.force_login(other_officer)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # as a job that does not exist (tests/security)
     client.force_login(staff)
     assert client.get(url).status_code == 403
     client.force_login(admin_user)

@@ -460,20 +460,6 @@ def assert_reveals_nothing_about_the_outsider(message):
         assert secret not in message
 
 
-def test_id_number_held_outside_scope_reveals_nothing_about_its_holder(tmp_path, tree, people, officer_a):
-    Person.objects.filter(code="CB003").update(id_number="079093939861")
-    data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1), person_row(2, id="079093939861")])
-
-    result = run(data, "people", officer_a)
-
-    assert [e["text"] for e in result["errors"]] == [
-        "Sheet 'Cán bộ', dòng 3, cột 'Số định danh cá nhân': Số định danh này đã được dùng cho một hồ sơ "
-        "khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
-    ]
-    assert_reveals_nothing_about_the_outsider(result["errors"][0]["text"])
-    assert not Person.objects.filter(code__in=["NV001", "NV002"]).exists()
-
-
 def test_code_held_outside_scope_reveals_nothing_about_its_record(tmp_path, tree, people, officer_a):
     data = xlsx(tmp_path / "p.xlsx", PEOPLE_HEADER, [person_row(1, code="CB003")])
 
@@ -528,24 +514,7 @@ def test_evaluations_and_awards_treat_an_outside_code_like_an_unknown_one(
     assert "Lê Cường" not in str(messages) and "Vụ B" not in str(messages)
 
 
-def test_person_services_do_not_name_an_id_number_holder_outside_scope(tree, people, officer_a, admin_user):
-    from tdkt.core.errors import ServiceError
-    from tdkt.org import services
-
-    Person.objects.filter(code="CB003").update(id_number="079093939861")
-    fields = {"code": "NEW1", "family_name": "Vũ", "given_name": "Hà", "gender": "female"}
-
-    with pytest.raises(ServiceError) as created:
-        services.person_create(actor=officer_a, unit=tree["a"], id_number="079093939861", **fields)
-    with pytest.raises(ServiceError) as updated:
-        services.person_update(actor=officer_a, person_id=people["an"].pk, id_number="079093939861")
-    with pytest.raises(ServiceError) as by_admin:
-        services.person_update(actor=admin_user, person_id=people["an"].pk, id_number="079093939861")
-
-    outside = "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
-    assert (str(created.value), str(updated.value)) == (outside, outside)
-    assert str(by_admin.value) == "Số định danh 079093939861 đã có ở hồ sơ CB003 (Lê Cường)."
-    assert not Person.objects.filter(code="NEW1").exists()
+# An ID number held outside the scope: tests/security/test_identity.py
 
 
 # ------------------------------------------------------------------------------------------- impossible data

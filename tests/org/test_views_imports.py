@@ -110,7 +110,10 @@ def test_reuploading_the_same_file_reports_all_rows_unchanged(
     ("file", "message"),
     [
         (SimpleUploadedFile("a.xlsx", b""), "Tệp rỗng."),
-        (SimpleUploadedFile("a.csv", "Mã,Họ\n1,An\n".encode()), "Tệp không phải Excel .xlsx"),
+        (
+            SimpleUploadedFile("a.csv", "Mã,Họ\n1,An\n".encode()),
+            "không phải loại được nhận (Excel .xlsx). Với bảng tính, hãy lưu tệp dưới dạng “Excel Workbook",
+        ),
         (SimpleUploadedFile("a.xlsx", b"PK\x03\x04\x00\x00broken"), "tệp bị hỏng"),
         (upload([["N1", "An", "Nam"]], header=["Mã cán bộ", "Tên", "Giới tính"]), "thiếu cột bắt buộc"),
         (upload([], header=HEADER), "không có dòng dữ liệu nào"),
@@ -133,7 +136,7 @@ def test_oversized_file_is_refused(client, officer_a, settings):
     response = client.post(URL, {"kind": "people", "file": upload(GOOD * 40)})
 
     assert response.status_code == 400
-    assert "Tệp quá lớn" in response.content.decode()
+    assert "quá lớn" in response.content.decode()
     assert not Job.objects.exists()
 
 

@@ -155,11 +155,16 @@ def test_filter_by_rating_in_a_year_and_the_rating_column(client, users, tree, p
     assert ratings == {"Nguyễn Văn An": "htxs", "Trần Thị Bình": "htt"}
 
 
-def test_bad_year_shows_a_message_and_no_error(client, users, people):
+def test_bad_year_shows_its_message_beside_the_field_and_no_rows(client, users, people):
     response = _get(client, users["officer_a"], LIST + "?rating_year=abc&q=an")
+    body = response.content.decode()
     assert response.status_code == 200
-    assert "Năm xếp loại phải là số có 4 chữ số, ví dụ 2024." in response.content.decode()
-    assert "Nguyễn Văn An" in response.content.decode()
+    assert '<div class="invalid-feedback d-block" id="id_rating_year-error">' in body
+    assert "Năm xếp loại phải là số có 4 chữ số, ví dụ 2024." in body
+    assert 'aria-invalid="true" aria-describedby="id_rating_year-error"' in body
+    assert "Bộ lọc không hợp lệ: Năm xếp loại — Năm xếp loại phải là số có 4 chữ số" in body
+    assert _names(response) == [] and "Nguyễn Văn An" not in body
+    assert "Xuất Excel" not in body  # nothing to export from a list that is not shown
 
 
 def test_page_size_is_selectable(client, users, tree):
@@ -173,7 +178,10 @@ def test_page_size_is_selectable(client, users, tree):
     last = _get(client, officer, LIST + "?per_page=50&page=2")
     assert len(_names(last)) == 6
     assert len(_names(_get(client, officer, LIST + "?per_page=100"))) == 56
-    assert len(_names(_get(client, officer, LIST + "?per_page=7"))) == 20  # not offered: the default
+    not_offered = _get(client, officer, LIST + "?per_page=7")
+    assert _names(not_offered) == [] and "Số dòng/trang — Giá trị này không có trong danh sách" in (
+        not_offered.content.decode()
+    )
 
 
 def test_htmx_request_gets_only_the_results_partial(client, users, people):
@@ -286,14 +294,14 @@ def _profile(p):
         ("officer_root", "cuong", 200),
         ("officer_a", "an", 200),
         ("officer_a", "binh", 200),  # subtree
-        ("officer_a", "cuong", 403),  # other unit
-        ("officer_b", "an", 403),
+        ("officer_a", "cuong", 404),  # other unit: as if it did not exist
+        ("officer_b", "an", 404),
         ("head_a", "binh", 200),
         ("council_a", "an", 200),
-        ("council_a", "cuong", 403),
+        ("council_a", "cuong", 404),
         ("staff_an", "an", 200),  # own record
-        ("staff_an", "binh", 403),  # a colleague's
-        ("nobody", "an", 403),
+        ("staff_an", "binh", 404),  # a colleague's
+        ("nobody", "an", 403),  # no role that sees anyone: refused outright
     ],
 )
 def test_profile_access_by_role_and_unit(client, users, people, who, person_key, status):

@@ -111,12 +111,12 @@ def test_tree_query_count_does_not_grow_with_units(client, users, tree):
         ("officer_root", "b", 200),
         ("officer_a", "a", 200),
         ("officer_a", "a1", 200),
-        ("officer_a", "b", 403),
-        ("officer_a", "root", 403),
-        ("officer_b", "a", 403),
+        ("officer_a", "b", 404),  # outside the scope: as if it did not exist
+        ("officer_a", "root", 404),
+        ("officer_b", "a", 404),
         ("head_a", "a1", 200),
-        ("council_a", "b", 403),
-        ("staff_an", "a", 403),
+        ("council_a", "b", 404),
+        ("staff_an", "a", 403),  # no right to units at all: refused outright
     ],
 )
 def test_unit_page_access_by_role_and_unit(client, users, tree, who, unit_key, status):

@@ -15,10 +15,16 @@ class AccountsConfig(AppConfig):
                 "user.login": _("Đăng nhập"),
                 "user.logout": _("Đăng xuất"),
                 "user.locked": _("Khoá tài khoản do đăng nhập sai nhiều lần"),
+                "user.unlock": _("Mở khoá đăng nhập"),
                 "role.assign": _("Giao vai trò"),
                 "role.revoke": _("Thu hồi vai trò"),
             }
         )
         register_details(
-            {"ip": _("địa chỉ IP"), "subtree": _("gồm đơn vị trực thuộc"), "user": _("tài khoản")}
+            {
+                "ip": _("địa chỉ IP"),
+                "subtree": _("gồm đơn vị trực thuộc"),
+                "user": _("tài khoản"),
+                "failures": _("số lần đăng nhập sai"),
+            }
         )

@@ -51,14 +51,3 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit_id}"
-
-
-class LoginFailure(models.Model):
-    """Failed login attempts, counted per user name to lock out repeated guessing."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("đăng nhập thất bại")

@@ -19,6 +19,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "org.change_person": frozenset({R.SPECIALIST, R.OFFICER}),
     "org.import": frozenset({R.SPECIALIST, R.OFFICER}),
     "org.export": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
+    # the ministry's TĐKT department decides whether two records sharing an ID number are one human
+    "org.review_identity": frozenset({R.SPECIALIST}),
     "rulebook.view_eligibility": frozenset(
         {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.INSPECTOR}
     ),

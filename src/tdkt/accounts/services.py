@@ -1,35 +1,62 @@
-"""Writes of the accounts app: login failures and lockout, role assignments."""
+"""Writes of the accounts app: logins and lockouts in the audit trail, lifting a lockout, role assignments.
+
+Counting failed logins and locking out is django-axes' (see accounts/lockout.py); these functions record
+what happened and let the system admin lift a lockout early.
+"""
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
+from axes.models import AccessAttempt
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tdkt.accounts.models import LoginFailure, RoleAssignment
+from tdkt.accounts.models import RoleAssignment, User
+from tdkt.accounts.rules import require_perm
+from tdkt.accounts.selectors import lockout_of
 from tdkt.core.audit import audit
 from tdkt.core.enums import AuditAction
-
-
-def _window_start() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(minutes=settings.TDKT_LOGIN_LOCKOUT_MINUTES)
-
-
-def is_locked_out(username: str) -> bool:
-    recent = LoginFailure.objects.filter(username__iexact=username, at__gte=_window_start()).count()
-    return recent >= settings.TDKT_LOGIN_MAX_FAILURES
-
-
-def record_login_failure(*, username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip=ip)
+from tdkt.core.errors import ServiceError
 
 
 def record_login_success(*, user, ip: str | None) -> None:
+    audit(user, "user.login", user, changes={"ip": ip})
+
+
+def _audit_lockout(actor, event: str, *, username: str, ip: str | None, failures: int) -> None:
+    # the user name may be one that does not exist (a guess): the trail still names it
+    user = User.objects.filter(username=username).first()
+    audit(
+        actor,
+        event,
+        user,
+        changes={"user": username, "ip": ip, "failures": failures},
+        object_type=None if user else User._meta.label_lower,
+        object_repr=None if user else username,
+    )
+
+
+def record_lockout(*, username: str, ip: str | None, failures: int) -> None:
+    """A client has just reached the failure limit for a user name. The trail keeps which name, from
+    which address and how many failures; never a password that was tried."""
+    _audit_lockout(None, "user.locked", username=username, ip=ip, failures=failures)
+
+
+def lockout_clear(*, actor, username: str, ip: str | None) -> int:
+    """The system admin lifts the lockout of one user name at one address before its cool-off ends.
+    Returns the number of failures forgotten."""
+    require_perm(actor, "core.view_audit")
     with transaction.atomic():
-        LoginFailure.objects.filter(username__iexact=user.username).delete()
-        audit(user, "user.login", user, changes={"ip": ip})
+        lockout = lockout_of(username=username, ip=ip)
+        deleted = 0
+        if lockout is not None:
+            deleted, _rows = AccessAttempt.objects.filter(username=username, ip_address=ip).delete()
+        if not deleted:  # expired meanwhile, or another admin was quicker
+            raise ServiceError(
+                _("Tài khoản %(user)s tại địa chỉ %(ip)s hiện không bị khoá.")
+                % {"user": username, "ip": ip or "—"}
+            )
+        _audit_lockout(actor, "user.unlock", username=username, ip=ip, failures=lockout.failures)
+    return lockout.failures
 
 
 def role_assign(*, actor, user, role: str, unit, include_subtree: bool = True) -> RoleAssignment:

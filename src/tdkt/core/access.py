@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 
 
 def public(view):
@@ -49,15 +49,23 @@ def authenticated(view):
 
 
 def permission_required(perm: str, *, object_getter=None):
-    """Require `perm` (a rules permission); with `object_getter(request, **kwargs)`, on that object."""
+    """Require `perm` (a rules permission); with `object_getter(request, **kwargs)`, on that object.
+
+    Two answers, so that an id tells nothing about records outside the user's scope:
+    - a user whose roles do not grant `perm` anywhere gets 403 before any object is looked at;
+    - a user who holds `perm` somewhere, asking for an object outside their scope, gets 404 exactly
+      like an object that does not exist (the getter raises Http404 for those): the same status and
+      page, so trying ids cannot count the people, units or collectives of other units."""
 
     def decorator(view):
         @wraps(view)
         def inner(request, *args, **kwargs):
-            obj = object_getter(request, **kwargs) if object_getter else None
-            if not request.user.has_perm(perm, obj):
+            if not request.user.has_perm(perm):
                 raise PermissionDenied
-            if obj is not None:
+            if object_getter is not None:
+                obj = object_getter(request, **kwargs)
+                if not request.user.has_perm(perm, obj):
+                    raise Http404
                 request.tdkt_object = obj
             return view(request, *args, **kwargs)
 

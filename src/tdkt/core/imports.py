@@ -1,7 +1,8 @@
 """The one import pipeline of the project.
 
-read (python-calamine) → map columns by a spec (header names matched with `fold`, so case, diacritics
-and extra spaces do not matter) → validate every row into records, collecting errors that name the
+read (core/spreadsheet.py: streamed, bounded by the data present, behind the package guard of
+core/ooxml.py) → map columns by a spec (header names matched with `fold`, so case, diacritics and extra
+spaces do not matter) → validate every row into records, collecting errors that name the
 sheet, row and column in Vietnamese → check the whole file at once (duplicates, references, scope) →
 write the whole file in one transaction, or nothing when any row is wrong → report.
 
@@ -19,21 +20,23 @@ from __future__ import annotations
 import datetime
 import difflib
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
-import python_calamine
 import xlsxwriter
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
+from tdkt.core import spreadsheet
+from tdkt.core.ooxml import ZIP_MAGIC, PackageError
+from tdkt.core.text import clean, clean_code, code_problem
 from tdkt.core.text import fold as fold_text
 
-ZIP_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH_ROWS = 10
 MAX_STORED_ERRORS = 1000
 GUIDE_SHEET = "Hướng dẫn"
@@ -190,7 +193,27 @@ class Row:
     def ok(self) -> bool:
         return not self.errors.has_row(self.number)
 
+    def _unreadable(self, key: str) -> bool:
+        """Records an error and returns True for a formula saved without its result or an Excel error."""
+        value = self.raw(key)
+        if isinstance(value, spreadsheet.Uncalculated):
+            self.error(
+                key,
+                _(
+                    "Ô có công thức chưa được tính (%(formula)s): tệp được lưu bởi một chương trình không "
+                    "tính công thức. Hãy mở tệp bằng Excel rồi lưu lại, hoặc dán giá trị thay cho công thức."
+                )
+                % {"formula": str(value)[:60]},
+            )
+            return True
+        if isinstance(value, spreadsheet.CellError):
+            self.error(key, _("Ô có giá trị lỗi của Excel (%(error)s).") % {"error": str(value)})
+            return True
+        return False
+
     def _missing(self, key: str, required: bool) -> bool:
+        if self._unreadable(key):
+            return True
         if self.blank(key):
             if required:
                 self.error(key, _("Không được để trống."))
@@ -200,9 +223,20 @@ class Row:
     def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
         if self._missing(key, required):
             return ""
-        value = " ".join(_shown(self.raw(key)).split())
+        value = clean(_shown(self.raw(key)))
         if max_length and len(value) > max_length:
             self.error(key, _("Dài quá %(n)s ký tự.") % {"n": max_length})
+        return value
+
+    def code(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+        """A code: cleaned like every code the system stores (core.text.clean_code), plain ASCII."""
+        if self._missing(key, required):
+            return ""
+        value = clean_code(_shown(self.raw(key)))
+        if max_length and len(value) > max_length:
+            self.error(key, _("Dài quá %(n)s ký tự.") % {"n": max_length})
+        elif problem := code_problem(value):
+            self.error(key, problem)
         return value
 
     def date(self, key: str, *, required: bool = False) -> datetime.date | None:
@@ -254,6 +288,8 @@ class Row:
         return number
 
     def boolean(self, key: str) -> bool:
+        if self._unreadable(key):
+            return False
         value = self.raw(key)
         if isinstance(value, bool):
             return value
@@ -340,7 +376,7 @@ def chunks(values: Iterable[Any], size: int = 500) -> Iterable[list[Any]]:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def open_workbook(file: IO[bytes] | bytes) -> python_calamine.CalamineWorkbook:
+def open_workbook(file: IO[bytes] | bytes) -> spreadsheet.Book:
     data = file if isinstance(file, bytes) else _read_all(file)
     if not data:
         raise ImportFileError(_("Tệp rỗng."))
@@ -349,11 +385,9 @@ def open_workbook(file: IO[bytes] | bytes) -> python_calamine.CalamineWorkbook:
             _("Tệp không phải Excel .xlsx (hãy lưu tệp dưới dạng “Excel Workbook (.xlsx)”).")
         )
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error kinds for broken zips and XML
-        raise ImportFileError(
-            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
-        ) from exc
+        return spreadsheet.open_book(data)
+    except PackageError as exc:
+        raise ImportFileError(exc.message) from exc
 
 
 def _read_all(file: IO[bytes]) -> bytes:
@@ -365,8 +399,8 @@ def _read_all(file: IO[bytes]) -> bytes:
     return data
 
 
-def _pick_sheet(workbook, spec: Spec) -> str:
-    names = workbook.sheet_names
+def _pick_sheet(book: spreadsheet.Book, spec: Spec) -> str:
+    names = book.sheet_names
     wanted = fold(spec.sheet)
     for name in names:
         if fold(name) == wanted:
@@ -377,19 +411,15 @@ def _pick_sheet(workbook, spec: Spec) -> str:
     return candidates[0]
 
 
-def _load_rows(workbook, sheet: str) -> list[list[Any]]:
-    try:
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise ImportFileError(_("Không đọc được sheet '%(sheet)s': tệp bị hỏng.") % {"sheet": sheet}) from exc
+SheetRow = tuple[int, dict[int, Any]]  # (Excel row number, {column number: value}), valued cells only
 
 
-def _map_header(rows: list[list[Any]], spec: Spec, sheet: str) -> tuple[int, dict[int, str]]:
+def _map_header(head: list[SheetRow], spec: Spec, sheet: str) -> tuple[int, dict[int, str]]:
     """Find the header row among the first rows: the one naming most of the spec's columns."""
-    best: tuple[int, dict[int, str]] = (-1, {})
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    best: tuple[int, dict[int, str]] = (0, {})
+    for number, cells in head:
         mapping: dict[int, str] = {}
-        for col, cell in enumerate(cells):
+        for col, cell in sorted(cells.items()):
             name = fold(cell)
             if not name:
                 continue
@@ -398,8 +428,8 @@ def _map_header(rows: list[list[Any]], spec: Spec, sheet: str) -> tuple[int, dic
                     mapping[col] = column.key
                     break
         if len(mapping) > len(best[1]):
-            best = (index, mapping)
-    index, mapping = best
+            best = (number, mapping)
+    number, mapping = best
     if not mapping:
         raise ImportFileError(
             _(
@@ -414,7 +444,7 @@ def _map_header(rows: list[list[Any]], spec: Spec, sheet: str) -> tuple[int, dic
             _("Sheet '%(sheet)s' thiếu cột bắt buộc: %(columns)s.")
             % {"sheet": sheet, "columns": ", ".join(f"'{m}'" for m in missing)}
         )
-    return index, mapping
+    return number, mapping
 
 
 @dataclass
@@ -422,21 +452,44 @@ class Sheet:
     name: str
     present: set[str]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (Excel row number, cells by key)
+    columns: dict[str, str] = field(default_factory=dict)  # key -> column letters, for messages
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def read_sheet(file: IO[bytes] | bytes, spec: Spec) -> Sheet:
-    """Open the file, find the sheet and its header, and return the non-empty data rows."""
-    workbook = open_workbook(file)
-    name = _pick_sheet(workbook, spec)
-    rows = _load_rows(workbook, name)
-    header_index, mapping = _map_header(rows, spec, name)
-    sheet = Sheet(name=name, present=set(mapping.values()))
-    for index in range(header_index + 1, len(rows)):
-        cells = rows[index]
-        by_key = {key: cells[col] if col < len(cells) else "" for col, key in mapping.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in by_key.values()):
-            continue
-        sheet.rows.append((index + 1, by_key))
+    """Open the file, find the sheet and its header, and return the non-empty data rows.
+
+    The sheet is streamed (core/spreadsheet.py): only rows holding values are read, a value outside
+    the configured extent stops the reading with a message naming its cell, and only the columns of
+    the spec are kept."""
+    book = open_workbook(file)
+    name = _pick_sheet(book, spec)
+    rows = spreadsheet.iter_rows(book, name)
+    try:
+        head: list[SheetRow] = []
+        following: SheetRow | None = None
+        for row in rows:
+            if row[0] > HEADER_SEARCH_ROWS:
+                following = row
+                break
+            head.append(row)
+        header_number, mapping = _map_header(head, spec, name)
+        sheet = Sheet(
+            name=name,
+            present=set(mapping.values()),
+            columns={key: spreadsheet.column_letters(col) for col, key in mapping.items()},
+        )
+        data = [r for r in head if r[0] > header_number] + ([following] if following else [])
+        for number, cells in itertools.chain(data, rows):
+            by_key = {key: cells.get(col, "") for col, key in mapping.items()}
+            if all(_blank(v) for v in by_key.values()):
+                continue
+            sheet.rows.append((number, by_key))
+    except PackageError as exc:
+        raise ImportFileError(exc.message) from exc
     if not sheet.rows:
         raise ImportFileError(_("Sheet '%(sheet)s' không có dòng dữ liệu nào.") % {"sheet": name})
     return sheet

@@ -11,9 +11,10 @@ import uuid
 from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -33,9 +34,15 @@ def job_create(
     params: dict[str, Any] | None = None,
     upload: File | None = None,
     total: int = 0,
+    unit=None,
 ) -> Job:
-    """A pending Job; an uploaded file is stored under a random name (the original name goes to params)."""
-    job = Job(kind=kind, title=title[:255], params=dict(params or {}), created_by=actor, total=total)
+    """A pending Job; an uploaded file is stored under a random name (the original name goes to params).
+
+    `unit` is the unit the job works on: besides its creator and the admin, anyone whose `core.view_job`
+    scope covers it may follow the job (`may_see`)."""
+    job = Job(
+        kind=kind, title=title[:255], params=dict(params or {}), created_by=actor, total=total, unit=unit
+    )
     if upload is not None:
         suffix = PurePath(upload.name or "").suffix.lower()[:10]
         job.params.setdefault("filename", PurePath(upload.name or "").name[:255])
@@ -93,16 +100,36 @@ class JobProgress:
         self.writes += 1
 
 
-def _may_see(user, job: Job) -> bool:
-    return job.created_by_id == user.pk or user.has_perm("core.view_audit")  # the creator or an admin
+def may_see(user, job: Job) -> bool:
+    """Among the users who may follow jobs at all (`core.view_job`): the job's creator, the admin, and
+    anyone whose `core.view_job` scope covers the job's unit.
+
+    Load `job.unit` with the job (select_related): the scope check reads the unit's path."""
+    if not user.has_perm("core.view_job"):
+        return False
+    return job.created_by_id == user.pk or user.has_perm("core.view_job", job)
+
+
+def visible_job_or_404(user, job_id) -> Job:
+    """The job, or 404 alike for a job that does not exist and one the user may not see: an id tells
+    nothing about the jobs of other units."""
+    job = Job.objects.select_related("created_by", "unit").filter(pk=job_id).first()
+    if job is None or not may_see(user, job):
+        raise Http404
+    return job
+
+
+def job_url(user, job: Job | None) -> str | None:
+    """The progress page of `job` for a user who may open it, else None (no link that would be refused)."""
+    if job is None or not may_see(user, job):
+        return None
+    return reverse("core:job_detail", args=[job.pk])
 
 
 @require_GET
 @permission_required("core.view_job")
 def job_detail(request, job_id):
-    job = get_object_or_404(Job.objects.select_related("created_by"), pk=job_id)
-    if not _may_see(request.user, job):
-        raise PermissionDenied
+    job = visible_job_or_404(request.user, job_id)
     result = job.result or {}
     context = {
         "job": job,

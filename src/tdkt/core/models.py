@@ -69,6 +69,16 @@ class Job(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # the unit the job works on (an eligibility run's unit, an importer's unit): whoever may follow jobs
+    # in that unit sees it, not only its creator (core.jobs.may_see)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,14 +4,62 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
+
+
+def _visible(text: str) -> str:
+    """Without format characters (zero-width space U+200B, BOM U+FEFF, soft hyphen U+00AD, direction
+    overrides U+202A–U+202E, ...) and with control characters (tabs, line breaks, NUL) as spaces."""
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cf":
+            continue
+        out.append(" " if category == "Cc" else ch)
+    return "".join(out)
+
+
+def clean(text: str | None) -> str:
+    """The text as stored: NFC, no invisible characters, spaces collapsed and trimmed.
+
+    Every write of a name or a code goes through it, so two records cannot differ only by a character
+    nobody can see ("CB000001" and "CB000001\u200b") or by the way an accent was encoded."""
+    if not text:
+        return ""
+    return " ".join(_visible(unicodedata.normalize("NFC", str(text))).split())
+
+
+def clean_code(text: str | None) -> str:
+    """A code as stored: `clean`, then compatibility forms folded (full-width "ＣＢ０１" -> "CB01"). The
+    case is kept; uniqueness ignores it (a unique index on the lower-cased code). Whether every
+    character is allowed is `code_problem`'s question."""
+    return clean(unicodedata.normalize("NFKC", str(text or "")))
+
+
+def code_problem(code: str) -> str | None:
+    """Why `code` (already cleaned) cannot be a code, or None. Codes are plain ASCII so that no two can
+    look alike: a Cyrillic "С" looks exactly like a Latin "C"."""
+    bad = sorted({ch for ch in code if ch not in CODE_CHARS})
+    if not bad:
+        return None
+    shown = ", ".join(_("dấu cách") if ch == " " else f"'{ch}' (U+{ord(ch):04X})" for ch in bad[:3])
+    return _(
+        "Mã '%(code)s' có ký tự không dùng được trong mã: %(chars)s. Mã chỉ gồm chữ cái không dấu, chữ "
+        "số và các dấu - _ . /"
+    ) % {"code": code, "chars": shown}
 
 
 def fold(text: str | None) -> str:
-    """Lower-case, strip diacritics and collapse spaces: "Nguyễn  Văn Ân" -> "nguyen van an"."""
+    """Lower-case, strip diacritics and collapse spaces: "Nguyễn  Văn Ân" -> "nguyen van an".
+
+    Compatibility forms are folded first and invisible characters dropped, so a query typed in
+    full-width letters or pasted with a zero-width space finds the same names ("Ｈạｎｈ" -> "hanh")."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    decomposed = unicodedata.normalize("NFKD", _visible(str(text)).translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
 

@@ -18,8 +18,10 @@ from tdkt.core import dashboard as dashboard_registry
 from tdkt.core.access import authenticated, permission_required, public
 from tdkt.core.audit import current_event, event_codes, event_label, object_type_label, present
 from tdkt.core.enums import AuditAction, JobStatus
+from tdkt.core.filters import invalid_filter_notice
 from tdkt.core.models import AuditEvent, Job
 from tdkt.core.paging import paginate
+from tdkt.core.search import query_field
 from tdkt.core.text import fold
 
 
@@ -88,7 +90,7 @@ def dashboard(request):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=gettext_lazy("Người thực hiện"), required=False, max_length=150)
+    actor = query_field(gettext_lazy("Người thực hiện"))
     event = forms.ChoiceField(label=gettext_lazy("Sự kiện"), required=False)
     object_type = forms.ChoiceField(label=gettext_lazy("Loại đối tượng"), required=False)
     action = forms.ChoiceField(
@@ -122,6 +124,8 @@ class AuditFilterForm(forms.Form):
                 else "form-control form-control-sm"
             )
             fld.widget.attrs["class"] = css + (" is-invalid" if name in self.errors else "")
+            if name in self.errors:
+                fld.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
 
     def clean(self):
         data = super().clean()
@@ -131,11 +135,12 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filter(self, qs):
-        data = (
-            self.cleaned_data
-            if self.is_valid()
-            else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
-        )
+        """The events asked for; none at all when a filter does not validate (its error is shown)."""
+        if not self.is_bound:
+            return qs
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
         if data.get("actor"):
             qs = qs.filter(actor_name__icontains=data["actor"].strip())
         if data.get("event"):
@@ -167,6 +172,7 @@ def audit_list(request):
     context = {
         "form": form,
         "page": page,
+        "notice": invalid_filter_notice(form) if form.is_bound else "",
         "query": params.urlencode(),
         "breadcrumbs": [(_("Nhật ký thay đổi"), None)],
     }

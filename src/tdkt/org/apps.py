@@ -53,6 +53,9 @@ class OrgConfig(AppConfig):
                 "leave.import": _("Nhập thời gian nghỉ từ Excel"),
                 "award.import": _("Nhập khen thưởng đã nhận từ Excel"),
                 "award.revoke": _("Hủy bỏ khen thưởng"),
+                "identity.review_open": _("Chuyển Vụ TĐKT xác minh số định danh trùng"),
+                "identity.merge": _("Hợp nhất hai hồ sơ của cùng một người"),
+                "identity.reject": _("Gỡ số định danh không được xác nhận"),
             }
         )
         # The summary of an import file was written as "import.<kind>" until it took the code of the
@@ -87,6 +90,10 @@ class OrgConfig(AppConfig):
                 "person": _("cán bộ"),
                 "collective": _("tập thể"),
                 "unit": _("đơn vị"),
+                "holder": _("hồ sơ đang giữ số định danh"),
+                "merged": _("hồ sơ đã gộp vào"),
+                "moved": _("dữ liệu đã chuyển"),
+                "note": _("ghi chú"),
             }
         )
         register_values(Rating, DisciplineForm, AwardCode, IssuerLevel)

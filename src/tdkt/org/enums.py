@@ -121,3 +121,11 @@ TITLE_CODES = frozenset(
         "co_thi_dua_cp",
     }
 )
+
+
+class ReviewStatus(models.TextChoices):
+    """Of an IdentityReview: an ID number claimed by two records."""
+
+    OPEN = "open", _("Chờ xem xét")
+    MERGED = "merged", _("Đã hợp nhất")
+    REJECTED = "rejected", _("Đã gỡ số định danh")

@@ -1,10 +1,17 @@
-"""Filter forms of the organisation lists: plain GET forms, so every filter is a shareable URL."""
+"""Filter forms of the organisation lists: plain GET forms, so every filter is a shareable URL.
+
+Every filter is validated: a value the form does not accept (an unknown choice, a unit outside the
+user's scope or that does not exist — the same message for both —, a query too long or with a NUL
+byte) is an error shown beside its field, and the list shows no rows (core.exports), never the
+unfiltered list as if it were the result."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.core.filters import NOT_IN_LIST, FilterModelChoiceField
+from tdkt.core.search import query_field
 from tdkt.org.enums import Employment, Gender, Rating
 from tdkt.org.models import Unit
 from tdkt.org.selectors import PersonFilter, last_year
@@ -18,26 +25,45 @@ def _yes_no(value: str) -> bool | None:
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(
-        label=_("Đơn vị"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả đơn vị")
+    q = query_field(_("Tìm theo tên hoặc mã"))
+    unit = FilterModelChoiceField(
+        label=_("Đơn vị"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Tất cả đơn vị"),
+        # one message for a unit outside the scope and a unit that does not exist: nothing to learn
+        error_messages={"invalid_choice": _("Không có đơn vị này trong phạm vi bạn được xem.")},
     )
     subtree = forms.BooleanField(label=_("Gồm đơn vị trực thuộc"), required=False, initial=True)
     gender = forms.ChoiceField(
-        label=_("Giới tính"), required=False, choices=[("", _("Tất cả"))] + list(Gender.choices)
+        label=_("Giới tính"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(Gender.choices),
+        error_messages=NOT_IN_LIST,
     )
     employment = forms.ChoiceField(
-        label=_("Loại cán bộ"), required=False, choices=[("", _("Tất cả"))] + list(Employment.choices)
+        label=_("Loại cán bộ"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(Employment.choices),
+        error_messages=NOT_IN_LIST,
     )
-    direct_worker = forms.ChoiceField(label=_("Lao động trực tiếp"), required=False, choices=YES_NO)
-    leader = forms.ChoiceField(label=_("Lãnh đạo, quản lý"), required=False, choices=YES_NO)
+    direct_worker = forms.ChoiceField(
+        label=_("Lao động trực tiếp"), required=False, choices=YES_NO, error_messages=NOT_IN_LIST
+    )
+    leader = forms.ChoiceField(
+        label=_("Lãnh đạo, quản lý"), required=False, choices=YES_NO, error_messages=NOT_IN_LIST
+    )
     active = forms.ChoiceField(
         label=_("Tình trạng"),
         required=False,
         choices=[("1", _("Đang công tác")), ("0", _("Đã nghỉ, chuyển đi")), ("all", _("Tất cả"))],
+        error_messages=NOT_IN_LIST,
     )
     rating = forms.ChoiceField(
-        label=_("Xếp loại"), required=False, choices=[("", _("Tất cả"))] + list(Rating.choices)
+        label=_("Xếp loại"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(Rating.choices),
+        error_messages=NOT_IN_LIST,
     )
     rating_year = forms.IntegerField(
         label=_("Năm xếp loại"),
@@ -56,6 +82,7 @@ class PersonFilterForm(forms.Form):
         coerce=int,
         choices=[(n, n) for n in PAGE_SIZES],
         empty_value=PAGE_SIZES[0],
+        error_messages=NOT_IN_LIST,
     )
 
     def __init__(self, data, *, units, choices=None, **kwargs):
@@ -71,7 +98,6 @@ class PersonFilterForm(forms.Form):
                 (u.pk, "— " * u.tree_depth + u.name) for u in choices
             ]
         self.fields["rating_year"].widget.attrs["placeholder"] = str(last_year())
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         for name, fld in self.fields.items():
             widget = fld.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -83,15 +109,15 @@ class PersonFilterForm(forms.Form):
             widget.attrs["class"] = css
             if name in self.errors:
                 widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"  # includes/field_errors.html
                 widget.attrs["class"] += " is-invalid"
 
-    def to_filter(self) -> PersonFilter:
-        """The cleaned filter; invalid fields fall back to "no filter" (their errors show beside them)."""
-        data = (
-            self.cleaned_data
-            if self.is_valid()
-            else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
-        )
+    def to_filter(self) -> PersonFilter | None:
+        """The cleaned filter, or None when any field does not validate: the list then shows no rows
+        (and its export exports nothing) while the errors show beside their fields."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
         active = data.get("active") or "1"
         return PersonFilter(
             q=data.get("q") or "",
@@ -108,5 +134,5 @@ class PersonFilterForm(forms.Form):
 
     @property
     def page_size(self) -> int:
-        value = (self.cleaned_data or {}).get("per_page") if hasattr(self, "cleaned_data") else None
+        value = self.cleaned_data.get("per_page") if self.is_valid() else None
         return value if value in PAGE_SIZES else PAGE_SIZES[0]

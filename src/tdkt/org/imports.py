@@ -4,9 +4,10 @@ Each kind is a column spec plus a row validator (`parse`), a whole-file check (`
 references, the importing officer's scope) and `write`, which hands the records to the one service of
 org/services.py that writes them. The pipeline itself is core/imports.py.
 
-Messages never describe a record outside the importer's scope: no code, name or unit of the person
-holding an ID number, and for evaluations and awards an out-of-scope code reads like an unknown one,
-so a file cannot be used to probe who is who elsewhere in the ministry.
+Messages never describe a record outside the importer's scope, and an ID number held outside it gets
+exactly the answer a fresh number gets (the row is written; the ministry's TĐKT department reviews
+the clash: services.open_identity_reviews), so a file cannot be used to test whose a number is. For
+evaluations and awards an out-of-scope code reads like an unknown one.
 """
 
 from __future__ import annotations
@@ -40,19 +41,12 @@ MIN_AGE_AT_JOINING = 15  # Bộ luật Lao động 2019, Điều 3 khoản 1: đ
 
 
 def _person_lookup(codes) -> dict[str, Person]:
-    found: dict[str, Person] = {}
-    for part in chunks(codes):
-        for person in Person.objects.filter(code__in=part).select_related("current_unit"):
-            found[person.code] = person
-    return found
+    """Lower-cased code -> person (codes are unique whatever their case)."""
+    return services.by_code(Person, codes, related="current_unit")
 
 
 def _collective_lookup(codes) -> dict[str, Collective]:
-    found: dict[str, Collective] = {}
-    for part in chunks(codes):
-        for collective in Collective.objects.filter(code__in=part).select_related("unit"):
-            found[collective.code] = collective
-    return found
+    return services.by_code(Collective, codes, related="unit")
 
 
 def _year_bounds() -> tuple[int, int]:
@@ -225,11 +219,11 @@ class PeopleImporter:
 
     def parse(self, row: Row) -> dict[str, Any] | None:
         record: dict[str, Any] = {
-            "code": row.text("code", required=True, max_length=30),
+            "code": row.code("code", required=True, max_length=30),
             "family_name": row.text("family_name", required=True, max_length=50),
             "given_name": row.text("given_name", required=True, max_length=50),
             "gender": row.choice("gender", required=True),
-            "unit_code": row.text("unit_code", required=True, max_length=30),
+            "unit_code": row.code("unit_code", required=True, max_length=30),
         }
         optional = {
             "middle_name": lambda: row.text("middle_name", max_length=80),
@@ -271,23 +265,20 @@ class PeopleImporter:
                     _("Số định danh %(n)s trùng với dòng %(row)s.")
                     % {"n": r["id_number"], "row": first_id[r["id_number"]]},
                 )
-        units: dict[str, Unit] = {}
-        for part in chunks(r["unit_code"] for r in records):
-            units.update({u.code.casefold(): u for u in Unit.objects.filter(code__in=part)})
-        if len(units) < len({r["unit_code"].casefold() for r in records}):  # codes typed in another case
-            for u in Unit.objects.only("id", "code", "path"):
-                units.setdefault(u.code.casefold(), u)
+        units = services.by_code(Unit, (r["unit_code"] for r in records))
         existing = _person_lookup(r["code"] for r in records)
-        holders: dict[str, Person] = {}
+        holders: dict[str, Person] = {}  # the undisputed holder of each ID number of the file
         for part in chunks(r.get("id_number") for r in records):
             holders.update(
                 {
                     p.id_number: p
-                    for p in Person.objects.filter(id_number__in=part).select_related("current_unit")
+                    for p in Person.objects.filter(
+                        id_number__in=part, id_number_disputed=False
+                    ).select_related("current_unit")
                 }
             )
         for r in records:
-            unit = units.get(r["unit_code"].casefold())
+            unit = units.get(r["unit_code"].lower())
             if unit is None or not scope.covers(unit):
                 errors.add(
                     r["_row"],
@@ -297,15 +288,20 @@ class PeopleImporter:
                 )
             else:
                 r["unit_id"] = unit.pk
-            person = existing.get(r["code"])
+            person = existing.get(r["code"].lower())
             if person is not None and not scope.covers(person.current_unit):
-                # Nothing else is compared with that record (not even the ID number), so the file
-                # learns no more than that the code is taken.
+                # Codes are the agency's, not personal data: the file learns that this one is taken,
+                # nothing else (not even whether the ID number matches).
                 errors.add(r["_row"], "code", _("Mã cán bộ này thuộc một hồ sơ ngoài phạm vi của bạn."))
                 continue
             self._check_dates_against_stored(r, person, errors)
             holder = holders.get(r.get("id_number") or "")
-            if holder is None or holder.code == r["code"]:
+            if holder is None or (person is not None and holder.pk == person.pk):
+                continue
+            if not scope.covers(holder.current_unit):
+                # The same path as a fresh number: the row is written, the number marked disputed and
+                # the ministry's TĐKT department reviews it (services.open_identity_reviews).
+                r["id_holder_id"] = holder.pk
                 continue
             if _may_name(holder, scope, private):
                 message = _("Số định danh %(n)s đã có ở hồ sơ cán bộ %(code)s (%(name)s).") % {
@@ -314,10 +310,7 @@ class PeopleImporter:
                     "name": holder.full_name,
                 }
             else:
-                message = _(
-                    "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); "
-                    "liên hệ Vụ TĐKT."
-                )
+                message = _("Số định danh %(n)s đã có ở một hồ sơ khác trong đơn vị.") % {"n": r["id_number"]}
             errors.add(r["_row"], "id_number", message)
 
     @staticmethod
@@ -364,8 +357,8 @@ def _subject_columns() -> tuple[Column, Column]:
 
 
 def _parse_subject(row: Row, record: dict[str, Any]) -> None:
-    person = row.text("person_code", max_length=30) if row.has("person_code") else ""
-    collective = row.text("collective_code", max_length=40) if row.has("collective_code") else ""
+    person = row.code("person_code", max_length=30) if row.has("person_code") else ""
+    collective = row.code("collective_code", max_length=40) if row.has("collective_code") else ""
     if bool(person) == bool(collective):
         key = (
             "person_code"
@@ -384,7 +377,7 @@ def _resolve_subjects(records, *, actor, errors: Errors) -> None:
     collectives = _collective_lookup(r["collective_code"] for r in records if r["collective_code"])
     for r in records:
         if r["person_code"]:
-            person = people.get(r["person_code"])
+            person = people.get(r["person_code"].lower())
             if person is None or not scope.covers(person.current_unit):
                 errors.add(
                     r["_row"],
@@ -395,7 +388,7 @@ def _resolve_subjects(records, *, actor, errors: Errors) -> None:
             else:
                 r["person_id"], r["collective_id"], r["unit_id"] = person.pk, None, person.current_unit_id
         else:
-            collective = collectives.get(r["collective_code"])
+            collective = collectives.get(r["collective_code"].lower())
             if collective is None or not scope.covers(collective.unit):
                 errors.add(
                     r["_row"],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.core.models import TimeStampedModel
@@ -24,6 +25,7 @@ from tdkt.org.enums import (
     IssuerLevel,
     LeaveKind,
     Rating,
+    ReviewStatus,
     UnitKind,
 )
 
@@ -54,6 +56,7 @@ class Unit(TimeStampedModel):
         ordering = ["path"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
+        constraints = [models.UniqueConstraint(Lower("code"), name="unit_code_unique_any_case")]
 
     def __str__(self) -> str:
         return self.name
@@ -75,7 +78,10 @@ class Person(TimeStampedModel):
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=40, blank=True, default="Kinh")
-    id_number = models.CharField(_("số định danh cá nhân"), max_length=20, null=True, blank=True, unique=True)
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=20, null=True, blank=True)
+    # An ID number also held by a record outside the writer's scope waits for the ministry's TĐKT
+    # department (IdentityReview); the writer is told nothing that a fresh number would not tell.
+    id_number_disputed = models.BooleanField(_("số định danh đang chờ xác minh"), default=False)
     position = models.CharField(_("chức vụ"), max_length=120, blank=True)
     job_title = models.CharField(_("chức danh"), max_length=120, blank=True)
     employment = models.CharField(
@@ -103,7 +109,18 @@ class Person(TimeStampedModel):
         ordering = ["sort_key", "id"]
         verbose_name = _("cá nhân")
         verbose_name_plural = _("cá nhân")
-        indexes = [models.Index(fields=["current_unit", "sort_key"])]
+        indexes = [
+            models.Index(fields=["current_unit", "sort_key"]),
+            models.Index(fields=["id_number"], name="person_id_number"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("code"), name="person_code_unique_any_case"),
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(id_number_disputed=False, id_number__isnull=False),
+                name="person_id_number_unique_undisputed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -146,6 +163,7 @@ class Collective(TimeStampedModel):
         ordering = ["unit__path", "kind", "name"]
         verbose_name = _("tập thể")
         verbose_name_plural = _("tập thể")
+        constraints = [models.UniqueConstraint(Lower("code"), name="collective_code_unique_any_case")]
 
     def __str__(self) -> str:
         return self.name
@@ -315,3 +333,45 @@ class AwardRecord(TimeStampedModel):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied(_("Không được xoá hồ sơ khen thưởng; hãy ghi nhận quyết định huỷ bỏ."))
+
+
+class IdentityReview(TimeStampedModel):
+    """An ID number written on `person` that `holder`, a record outside the writer's scope, already has.
+
+    The writer's row went through like any other (so an import cannot be used to test whose a number
+    is); the ministry's TĐKT department decides: the same human (merge `person` into `holder`) or not
+    (the number is taken off `person`)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("hồ sơ vừa ghi"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_repr = models.CharField(_("hồ sơ vừa ghi"), max_length=255)  # kept after a merge
+    holder = models.ForeignKey(
+        Person, verbose_name=_("hồ sơ đang giữ số"), on_delete=models.PROTECT, related_name="+"
+    )
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=20)
+    source = models.CharField(_("nguồn"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("xác minh số định danh")
+        verbose_name_plural = _("xác minh số định danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "id_number"], condition=Q(status="open"), name="one_open_review_per_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_repr} ↔ {self.holder}"

@@ -7,4 +7,5 @@ register(
     "org.change_person",
     "org.import",
     "org.export",
+    "org.review_identity",
 )

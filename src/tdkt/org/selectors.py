@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, p
 from django.utils import timezone
 
 from tdkt.accounts.scope import Scope, scope_for
+from tdkt.core.search import word_start_q
 from tdkt.core.text import fold
 from tdkt.org.enums import Rating, UnitKind
 from tdkt.org.models import (
@@ -179,18 +180,9 @@ class PersonFilter:
 
 
 def search_people(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """Each word of the query, folded (no accents, lower case), must begin a word of the name
-    ("nguyen van an" finds Nguyễn Văn An and Nguyễn Văn Anh, not Nguyễn Văn Long, whose "văn" merely
-    contains "an"); a word with a digit is a staff code and may match anywhere in it.
-
-    `search_text` ("folded full name code") is stored folded, so plain (case-sensitive) LIKE suffices;
-    on PostgreSQL a trigram index serves it (migration org 0002)."""
-    for word in fold(q).split():
-        if any(ch.isdigit() for ch in word):
-            qs = qs.filter(search_text__contains=word)
-        else:
-            qs = qs.filter(Q(search_text__startswith=word) | Q(search_text__contains=" " + word))
-    return qs
+    """People whose name (or staff code) matches `q` the way every list searches: each folded word
+    begins a word of the name, a word with a digit matches anywhere in the code (core.search)."""
+    return qs.filter(word_start_q("search_text", q)) if q else qs
 
 
 def people_for(user, f: PersonFilter, *, action: str = "org.view_person") -> QuerySet[Person]:
@@ -340,6 +332,15 @@ def dashboard_cards(request) -> list[dict]:
                 "icon": "award",
             }
         )
+    if not scope_for(user, "org.review_identity").empty:
+        cards.append(
+            {
+                "label": _("Số định danh chờ xác minh"),
+                "value": identity_reviews_for(user).count(),
+                "url": reverse("org:identity_list"),
+                "icon": "person-vcard",
+            }
+        )
     return cards
 
 
@@ -359,3 +360,34 @@ def dashboard_panels(request) -> list[dict]:
     if summary is None:
         return []
     return [{"template": "org/person_summary_panel.html", "context": summary}]
+
+
+def identity_reviews_for(user, *, status: str = "open") -> QuerySet:
+    """Reviews whose two records are both inside the user's `org.review_identity` scope."""
+    from tdkt.org.models import IdentityReview
+
+    scope = scope_for(user, "org.review_identity")
+    qs = IdentityReview.objects.filter(status=status) if status else IdentityReview.objects.all()
+    qs = scope.filter(qs, "holder__current_unit")
+    if not scope.everything:
+        qs = qs.filter(Q(person__isnull=True) | scope.unit_q("person__current_unit"))
+    return qs.select_related(
+        "person__current_unit", "holder__current_unit", "requested_by", "decided_by"
+    ).order_by("-created_at", "-id")
+
+
+def identity_review_facts(people: list) -> dict[int, dict[str, int]]:
+    """Per person: how many yearly ratings, awards and posts are recorded (three queries)."""
+    from django.db.models import Count
+
+    ids = [p.pk for p in people if p is not None]
+    facts: dict[int, dict[str, int]] = {pk: {"evaluations": 0, "awards": 0, "positions": 0} for pk in ids}
+    for model, key in ((Evaluation, "evaluations"), (AwardRecord, "awards"), (Position, "positions")):
+        for person_id, n in (
+            model.objects.filter(person_id__in=ids)
+            .values("person_id")
+            .annotate(n=Count("id"))
+            .values_list("person_id", "n")
+        ):
+            facts[person_id][key] = n
+    return facts

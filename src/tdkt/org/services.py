@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,12 +18,14 @@ from tdkt.core.audit import audit, audit_many, diff, snapshot
 from tdkt.core.enums import AuditAction
 from tdkt.core.errors import ServiceError
 from tdkt.core.imports import chunks
-from tdkt.core.text import fold, name_sort_key
+from tdkt.core.text import clean, clean_code, code_problem, fold, name_sort_key
+from tdkt.org.enums import ReviewStatus
 from tdkt.org.models import (
     AwardRecord,
     Collective,
     Discipline,
     Evaluation,
+    IdentityReview,
     Leave,
     Person,
     Position,
@@ -49,13 +52,46 @@ PERSON_FIELDS = [
 ]
 
 
+PERSON_TEXT_FIELDS = ("family_name", "middle_name", "given_name", "ethnicity", "position", "job_title")
+
+
 def fill_person_derived(person: Person) -> Person:
-    """Full name, accent-folded search text and the Vietnamese sort key, from the name parts."""
-    parts = [person.family_name.strip(), person.middle_name.strip(), person.given_name.strip()]
+    """Code and names in their stored form (`clean`: NFC, no invisible characters, single spaces), then
+    the full name, accent-folded search text and the Vietnamese sort key from the name parts."""
+    person.code = clean_code(person.code)
+    for name in PERSON_TEXT_FIELDS:
+        setattr(person, name, clean(getattr(person, name)))
+    parts = [person.family_name, person.middle_name, person.given_name]
     person.full_name = " ".join(p for p in parts if p)
     person.search_text = " ".join([fold(person.full_name), fold(person.code)])
     person.sort_key = name_sort_key(*parts)
     return person
+
+
+def check_code(code: str, *, field: str = "code") -> str:
+    """The code in its stored form, or ServiceError when it is empty or has characters codes may not."""
+    code = clean_code(code)
+    if not code:
+        raise ServiceError(_("Mã không được để trống."), field=field)
+    if problem := code_problem(code):
+        raise ServiceError(problem, field=field)
+    return code
+
+
+def by_code(model, codes, *, related: str | None = None, lock: bool = False) -> dict[str, Any]:
+    """Records of `model` whose code is one of `codes`, whatever the case, keyed by the lower-cased
+    code (codes are unique without regard to case: a unique index on lower(code))."""
+    found: dict[str, Any] = {}
+    wanted = {clean_code(c).lower() for c in codes if c}
+    for part in chunks(wanted):
+        qs = model.objects.annotate(code_lower=Lower("code")).filter(code_lower__in=part)
+        if related:
+            qs = qs.select_related(related)
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        for obj in qs:
+            found[obj.code.lower()] = obj
+    return found
 
 
 def fill_unit_path(unit: Unit) -> Unit:
@@ -71,7 +107,13 @@ def unit_create(*, actor, parent: Unit | None, **fields) -> Unit:
         require_perm(actor, "org.change_person", parent)
     elif not actor.is_superuser:
         require_perm(actor, "core.view_audit")  # only admins create a root unit
+    fields["code"] = check_code(fields.get("code", ""))
+    for name in ("name", "short_name", "province"):
+        if name in fields:
+            fields[name] = clean(fields[name])
     with transaction.atomic():
+        if by_code(Unit, [fields["code"]]):
+            raise ServiceError(_("Mã đơn vị '%(code)s' đã có.") % {"code": fields["code"]}, field="code")
         unit = Unit.objects.create(parent=parent, **fields)
         fill_unit_path(unit)
         unit.save(update_fields=["path", "depth"])
@@ -85,23 +127,25 @@ def unit_create(*, actor, parent: Unit | None, **fields) -> Unit:
     return unit
 
 
-def _check_id_number(id_number: str | None, exclude_pk: int | None, *, actor) -> None:
-    """The clashing record is named only to someone who may see it and its ID number; anyone else
-    learns nothing about it (its code, name or unit)."""
+def _id_claim(id_number: str | None, exclude_pk: int | None, *, actor, action: str) -> Person | None:
+    """Who else holds `id_number`. A holder inside the writer's scope is named (the writer may see it
+    anyway): ServiceError. A holder outside it is returned, and the write goes through with the number
+    marked disputed and a review opened for the ministry's TĐKT department — the writer learns
+    nothing a fresh number would not tell them (no error, no different wording, no delay)."""
     if not id_number:
-        return
+        return None
     if not id_number.isdigit() or len(id_number) not in (9, 12):
         raise ServiceError(
             _("Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số CMND cũ)."), field="id_number"
         )
     clash = (
-        Person.objects.filter(id_number=id_number)
+        Person.objects.filter(id_number=id_number, id_number_disputed=False)
         .exclude(pk=exclude_pk)
         .select_related("current_unit")
         .first()
     )
-    if clash is None:
-        return
+    if clash is None or not scope_for(actor, action).covers(clash.current_unit):
+        return clash
     if scope_for(actor, "org.view_private").covers_person(clash):
         message = _("Số định danh %(number)s đã có ở hồ sơ %(code)s (%(name)s).") % {
             "number": id_number,
@@ -109,19 +153,51 @@ def _check_id_number(id_number: str | None, exclude_pk: int | None, *, actor) ->
             "name": clash.full_name,
         }
     else:
-        message = _(
-            "Số định danh này đã được dùng cho một hồ sơ khác (ngoài phạm vi của bạn); liên hệ Vụ TĐKT."
-        )
+        message = _("Số định danh %(number)s đã có ở một hồ sơ khác trong đơn vị.") % {"number": id_number}
     raise ServiceError(message, field="id_number")
+
+
+def open_identity_reviews(*, actor, claims: list[tuple[Person, Person]], source: str) -> None:
+    """One review per (person just written, holder outside the writer's scope), audited. Called inside
+    the writing transaction."""
+    reviews = [
+        IdentityReview(
+            person=person,
+            person_repr=f"{person.code} — {person.full_name}"[:255],
+            holder=holder,
+            id_number=person.id_number,
+            source=source[:255],
+            requested_by=actor,
+        )
+        for person, holder in claims
+    ]
+    IdentityReview.objects.bulk_create(reviews)
+    audit_many(
+        actor,
+        [
+            {
+                "event": "identity.review_open",
+                "obj": person,
+                "action": AuditAction.CREATE,
+                "changes": {"holder": holder.pk, "source": source},
+            }
+            for person, holder in claims
+        ],
+    )
 
 
 def person_create(*, actor, unit: Unit, start: datetime.date | None = None, **fields) -> Person:
     require_perm(actor, "org.change_person", unit)
+    fields["code"] = check_code(fields.get("code", ""))
     fields["id_number"] = fields.get("id_number") or None
-    _check_id_number(fields["id_number"], None, actor=actor)
+    holder = _id_claim(fields["id_number"], None, actor=actor, action="org.change_person")
     try:
         with transaction.atomic():
-            person = fill_person_derived(Person(current_unit=unit, **fields))
+            if by_code(Person, [fields["code"]]):
+                raise ServiceError(_("Mã cán bộ '%(code)s' đã có.") % {"code": fields["code"]}, field="code")
+            person = fill_person_derived(
+                Person(current_unit=unit, id_number_disputed=holder is not None, **fields)
+            )
             person.save()
             Position.objects.create(
                 person=person,
@@ -136,6 +212,8 @@ def person_create(*, actor, unit: Unit, start: datetime.date | None = None, **fi
                 action=AuditAction.CREATE,
                 changes=snapshot(person, PERSON_FIELDS),
             )
+            if holder is not None:
+                open_identity_reviews(actor=actor, claims=[(person, holder)], source=_("Nhập tay"))
     except IntegrityError as exc:
         raise ServiceError(_("Mã cán bộ hoặc số định danh đã tồn tại.")) from exc
     return person
@@ -145,9 +223,17 @@ def person_update(*, actor, person_id: int, **fields) -> Person:
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person_id)
         require_perm(actor, "org.change_person", person)
+        holder = None
         if "id_number" in fields:
             fields["id_number"] = fields["id_number"] or None
-            _check_id_number(fields["id_number"], person.pk, actor=actor)
+            if fields["id_number"] != person.id_number:
+                holder = _id_claim(fields["id_number"], person.pk, actor=actor, action="org.change_person")
+                fields["id_number_disputed"] = holder is not None
+        if "code" in fields:
+            fields["code"] = check_code(fields["code"])
+            other = by_code(Person, [fields["code"]]).get(fields["code"].lower())
+            if other is not None and other.pk != person.pk:
+                raise ServiceError(_("Mã cán bộ '%(code)s' đã có.") % {"code": fields["code"]}, field="code")
         before = snapshot(person, PERSON_FIELDS)
         for key, value in fields.items():
             if key == "current_unit":
@@ -158,6 +244,8 @@ def person_update(*, actor, person_id: int, **fields) -> Person:
         changes = diff(before, snapshot(person, PERSON_FIELDS))
         if changes:
             audit(actor, "person.update", person, action=AuditAction.UPDATE, changes=changes)
+        if holder is not None:
+            open_identity_reviews(actor=actor, claims=[(person, holder)], source=_("Sửa tay"))
     return person
 
 
@@ -228,16 +316,6 @@ def _import_summary(actor, kind: str, source: str, counts: dict[str, int], rows:
     )
 
 
-def _by_code(model, codes, related: str) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for part in chunks(codes):
-        for obj in (
-            model.objects.select_for_update(of=("self",)).select_related(related).filter(code__in=part)
-        ):
-            found[obj.code] = obj
-    return found
-
-
 def _restart_first_positions(
     people: dict[int, Person],
     starts: dict[int, datetime.date],
@@ -295,8 +373,10 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
     units = Unit.objects.in_bulk({r["unit_id"] for r in rows})
     try:
         with transaction.atomic():
-            existing = _by_code(Person, (r["code"] for r in rows), "current_unit")
+            existing = by_code(Person, (r["code"] for r in rows), related="current_unit", lock=True)
             _import_scope(actor, [*units.values(), *(p.current_unit for p in existing.values())])
+            holders = Person.objects.in_bulk({r["id_holder_id"] for r in rows if r.get("id_holder_id")})
+            claims: list[tuple[Person, Person]] = []
             new_people: list[Person] = []
             changed: list[tuple[Person, dict[str, list[Any]]]] = []
             moved: dict[int, int] = {}  # person id -> old unit id
@@ -307,13 +387,25 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                 fields = {k: r[k] for k in PERSON_IMPORT_FIELDS if k in r}
                 if "id_number" in fields:
                     fields["id_number"] = fields["id_number"] or None
-                person = existing.get(r["code"])
+                holder = holders.get(r.get("id_holder_id"))
+                person = existing.get(clean_code(r["code"]).lower())
                 if person is None:
                     person = fill_person_derived(
-                        Person(code=r["code"], current_unit_id=r["unit_id"], **fields)
+                        Person(
+                            code=r["code"],
+                            current_unit_id=r["unit_id"],
+                            id_number_disputed=holder is not None,
+                            **fields,
+                        )
                     )
                     new_people.append(person)
+                    if holder is not None:
+                        claims.append((person, holder))
                     continue
+                if "id_number" in fields and fields["id_number"] != person.id_number:
+                    fields["id_number_disputed"] = holder is not None
+                    if holder is not None:
+                        claims.append((person, holder))
                 before = snapshot(person, PERSON_IMPORT_FIELDS + ["current_unit"])
                 if fields.get("joined") and fields["joined"] != person.joined:
                     new_starts[person.pk], old_joined[person.pk] = fields["joined"], person.joined
@@ -328,6 +420,8 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                     person.updated_at = now
                     changed.append((person, changes))
                     changed_fields.update(changes)
+                    if "id_number" in changes:
+                        changed_fields.add("id_number_disputed")
             Person.objects.bulk_create(new_people, batch_size=500)
             if changed:
                 names = sorted(changed_fields) + ["full_name", "search_text", "sort_key", "updated_at"]
@@ -364,6 +458,8 @@ def import_people(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
                 for p, c in changed
             ]
             audit_many(actor, events + position_events)
+            if claims:
+                open_identity_reviews(actor=actor, claims=claims, source=source)
             counts = {
                 "created": len(new_people),
                 "updated": len(changed),
@@ -620,3 +716,133 @@ def import_awards(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str
         }
         _import_summary(actor, "awards", source, counts, len(rows))
     return counts
+
+
+# ---------------------------------------------------------------------------------------------- identity
+# An ID number written on a record while a record outside the writer's scope held it: the ministry's
+# TĐKT department decides whether the two records are one human.
+
+# Tables that are computed from the facts and rebuilt by the next run: a merge drops the merged
+# record's rows instead of moving them (their unique keys would clash with the kept record's).
+DERIVED_PERSON_TABLES = frozenset({"rulebook.eligibilityresult"})
+
+
+def _open_review(actor, review_id: int) -> IdentityReview:
+    review = (
+        IdentityReview.objects.select_for_update()
+        .select_related("person__current_unit", "holder__current_unit")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise ServiceError(_("Không có yêu cầu xác minh này."))
+    require_perm(actor, "org.review_identity", review.holder)
+    if review.person is not None:
+        require_perm(actor, "org.review_identity", review.person)
+    if review.status != ReviewStatus.OPEN:
+        raise ServiceError(_("Yêu cầu xác minh này đã được người khác xử lý."))
+    return review
+
+
+def identity_merge(*, actor, review_id: int, unit_from: str = "person", note: str = "") -> Person:
+    """The two records are the same human: everything recorded on the new record moves to the holder
+    (evaluations, discipline, leave, initiatives, awards, account...), the holder takes the new
+    record's unit when `unit_from` is "person" (a transfer, history kept), and the new record goes.
+    Refused, with what clashes named, when both records hold a fact that cannot be two (an evaluation
+    of the same year)."""
+    with transaction.atomic():
+        review = _open_review(actor, review_id)
+        source, target = review.person, review.holder
+        if source is None:
+            raise ServiceError(_("Hồ sơ vừa ghi không còn nữa; hãy gỡ yêu cầu."))
+        clashes = sorted(
+            set(Evaluation.objects.filter(person=source).values_list("year", flat=True))
+            & set(Evaluation.objects.filter(person=target).values_list("year", flat=True))
+        )
+        if clashes:
+            raise ServiceError(
+                _(
+                    "Không hợp nhất được: cả hai hồ sơ đều có đánh giá, xếp loại năm %(years)s. Hãy để "
+                    "đơn vị sửa một bên trước."
+                )
+                % {"years": ", ".join(map(str, clashes))}
+            )
+        if source.user_id and target.user_id:
+            raise ServiceError(_("Không hợp nhất được: cả hai hồ sơ đều đã gắn tài khoản đăng nhập."))
+        moved: dict[str, int] = {}
+        for relation in Person._meta.related_objects:
+            model = relation.related_model
+            if model is Position or model is IdentityReview or relation.many_to_many:
+                continue
+            rows = model._base_manager.filter(**{relation.field.name: source})
+            if model._meta.label_lower in DERIVED_PERSON_TABLES:
+                rows._raw_delete(rows.db)
+                continue
+            count = rows.update(**{relation.field.name: target})
+            if count:
+                moved[str(model._meta.verbose_name)] = count
+        user_id = source.user_id
+        target_unit = source.current_unit if unit_from == "person" else target.current_unit
+        Position.objects.filter(person=source).delete()
+        IdentityReview.objects.filter(person=source).exclude(pk=review.pk).update(person=None)
+        source_repr = {"code": source.code, "name": source.full_name, "unit": source.current_unit_id}
+        review.person = None
+        review.status, review.decided_by, review.decided_at, review.note = (
+            ReviewStatus.MERGED,
+            actor,
+            timezone.now(),
+            note.strip(),
+        )
+        review.save(update_fields=["person", "status", "decided_by", "decided_at", "note", "updated_at"])
+        Person.objects.filter(pk=source.pk).delete()
+        if user_id and not target.user_id:
+            Person.objects.filter(pk=target.pk).update(user_id=user_id)
+        target.refresh_from_db()
+        if target_unit.pk != target.current_unit_id:
+            _transfer(target, target_unit, timezone.localdate())
+        audit(
+            actor,
+            "identity.merge",
+            target,
+            changes={"merged": source_repr, "moved": moved, "note": note.strip()},
+        )
+    return target
+
+
+def _transfer(person: Person, to_unit: Unit, on: datetime.date) -> None:
+    """Close the open post the day before `on` (or on its own start) and open one in `to_unit`."""
+    current = Position.objects.filter(person=person, end__isnull=True).first()
+    if current is not None:
+        current.end = max(current.start, on - datetime.timedelta(days=1))
+        current.save(update_fields=["end"])
+    Position.objects.create(person=person, unit=to_unit, position=person.position, start=on)
+    person.current_unit = to_unit
+    person.save(update_fields=["current_unit", "updated_at"])
+
+
+def identity_reject(*, actor, review_id: int, note: str) -> Person | None:
+    """Not the same human: the number is taken off the record just written (the holder keeps it)."""
+    if not note.strip():
+        raise ServiceError(_("Hãy ghi lý do gỡ số định danh, để đơn vị biết cần kiểm tra gì."), field="note")
+    with transaction.atomic():
+        review = _open_review(actor, review_id)
+        person = review.person
+        if person is not None and person.id_number == review.id_number and person.id_number_disputed:
+            person.id_number, person.id_number_disputed = None, False
+            person.save(update_fields=["id_number", "id_number_disputed", "updated_at"])
+        review.status, review.decided_by, review.decided_at, review.note = (
+            ReviewStatus.REJECTED,
+            actor,
+            timezone.now(),
+            note.strip(),
+        )
+        review.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
+        audit(
+            actor,
+            "identity.reject",
+            person,
+            object_type="org.person",
+            object_repr=review.person_repr,
+            changes={"id_number": [review.id_number, None], "holder": review.holder_id, "note": note.strip()},
+        )
+    return person

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tdkt.org.views import imports, people, units
+from tdkt.org.views import identity, imports, people, units
 
 app_name = "org"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("import/", imports.import_start, name="import_start"),
     path("import/template/<slug:kind>.xlsx", imports.import_template, name="import_template"),
     path("import/<uuid:job_id>/", imports.import_status, name="import_status"),
+    path("identity-reviews/", identity.identity_list, name="identity_list"),
+    path("identity-reviews/<int:pk>/", identity.identity_detail, name="identity_detail"),
+    path("identity-reviews/<int:pk>/merge/", identity.identity_merge, name="identity_merge"),
+    path("identity-reviews/<int:pk>/reject/", identity.identity_reject, name="identity_reject"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tdkt.accounts.scope import Scope
-from tdkt.core.text import fold
+from tdkt.core.search import query_words, word_start_q
 from tdkt.org.models import AwardRecord, Discipline, Evaluation, Initiative, Leave, Unit
 from tdkt.rulebook.adapters import collective_facts, person_facts
 from tdkt.rulebook.engine import Verdict, evaluate_many, load_rulebooks
@@ -96,21 +96,27 @@ class CandidateFilters:
     q: str = ""
 
 
-def candidate_results(scope: Scope, f: CandidateFilters) -> QuerySet[EligibilityResult]:
+def candidate_results(
+    scope: Scope, f: CandidateFilters, *, export_scope: Scope | None = None
+) -> QuerySet[EligibilityResult]:
+    """Stored results of `f`'s unit subtree within `scope`; an export also within `export_scope` (the
+    right to export, core.exports). The search is the one of every list (core.search): each word begins
+    a word of the person's or the collective's name; a collective's code also matches anywhere."""
     # results of finished runs only: a run in progress writes its rows before the previous ones go
     qs = EligibilityResult.objects.filter(
         year=f.year, unit__path__startswith=f.unit.path, run__status=RunStatus.DONE
     )
     qs = scope.filter(qs, "unit")
+    if export_scope is not None:
+        qs = export_scope.filter(qs, "unit")
     if f.award:
         qs = qs.filter(award_code=f.award)
     if f.verdict:
         qs = qs.filter(verdict=f.verdict)
-    if f.q:
-        needle = fold(f.q)
+    if query_words(f.q):
         qs = qs.filter(
-            Q(person__search_text__contains=needle)
-            | Q(collective__search_text__contains=needle)
+            word_start_q("person__search_text", f.q)
+            | word_start_q("collective__search_text", f.q)
             | Q(collective__code__icontains=f.q.strip())
         )
     return qs.select_related("person", "collective", "unit").order_by(
@@ -121,7 +127,7 @@ def candidate_results(scope: Scope, f: CandidateFilters) -> QuerySet[Eligibility
 def latest_run(unit: Unit, year: int) -> EligibilityRun | None:
     return (
         EligibilityRun.objects.filter(unit=unit, year=year)
-        .select_related("job")
+        .select_related("unit", "job", "job__unit")  # the job's unit: who may open the job (core.jobs)
         .order_by("-created_at", "-id")
         .first()
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tdkt.accounts.rules import require_perm
+from tdkt.core import jobs
 from tdkt.core.audit import audit
 from tdkt.core.enums import AuditAction, JobStatus
 from tdkt.core.errors import ServiceError
@@ -497,11 +498,12 @@ def run_request(*, actor, unit_id: int, year: int) -> EligibilityRun:
             raise ServiceError(
                 _("Đơn vị này đang được xét cho năm %(year)s; hãy chờ lượt trước hoàn tất.") % {"year": year}
             )
-        job = Job.objects.create(
+        job = jobs.job_create(
+            actor=actor,
             kind="rulebook.eligibility",
             title=_("Xét tiêu chuẩn khen thưởng năm %(year)s — %(unit)s") % {"year": year, "unit": unit.name},
-            created_by=actor,
             params={"unit_id": unit.pk, "year": year},
+            unit=unit,  # the officers of the unit follow the run's job, not only the one who started it
         )
         run = EligibilityRun.objects.create(unit=unit, year=year, job=job, created_by=actor)
         audit(

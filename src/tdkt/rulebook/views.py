@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -18,9 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tdkt.accounts.scope import scope_for
+from tdkt.core import jobs
 from tdkt.core.access import authenticated, permission_required
 from tdkt.core.errors import ServiceError
 from tdkt.core.excel import Column, xlsx_response
+from tdkt.core.exports import EXPORT_ACTION, can_export, export_view
+from tdkt.core.filters import (
+    invalid_filter_notice,
+    invalid_filter_response,
+)
 from tdkt.org.models import Collective, Person, Unit
 from tdkt.org.views.people import person_tabs
 from tdkt.rulebook import selectors, services
@@ -28,12 +33,11 @@ from tdkt.rulebook.engine import load_rulebooks
 from tdkt.rulebook.engine.codes import AWARD_CODES, AWARD_VI
 from tdkt.rulebook.engine.evaluate import default_proposal_date
 from tdkt.rulebook.enums import RunStatus, VerdictChoice
-from tdkt.rulebook.models import AgencySetting, EligibilityRun
+from tdkt.rulebook.filters import ALL, CandidateFilterForm
+from tdkt.rulebook.models import AgencySetting, EligibilityResult, EligibilityRun
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 20_000  # a larger list is not built inside a web request: the user narrows the filters
-DEFAULT_VERDICT = VerdictChoice.ELIGIBLE
-ALL = "all"
 
 
 class ClampedPaginator(Paginator):
@@ -178,36 +182,6 @@ def collective_eligibility(request, pk: int):
 # ---------------------------------------------------------------- candidates of a year
 
 
-def _candidate_filters(request, scope):
-    """The filters of the list (unit, year, award, verdict, search), the units offered, and the message
-    for a year the rulebooks cannot judge (the default year is shown instead)."""
-    units = selectors.units_in_scope(scope)
-    unit_id = _int(request.GET.get("unit") or request.POST.get("unit"))
-    unit = None
-    if unit_id is not None:
-        unit = Unit.objects.filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404
-        if not scope.covers(unit):
-            raise PermissionDenied
-    if unit is None:
-        unit = units.first()
-        if unit is None:
-            raise PermissionDenied
-    default = selectors.clamp_year(timezone.localdate().year - 1)
-    year, year_error = _year_from(request.GET.get("year"), default)
-    award = request.GET.get("award", "")
-    award = award if award in AWARD_CODES else ""
-    verdict = request.GET.get("verdict", "")
-    if verdict == ALL:
-        verdict = ""
-    elif verdict not in VerdictChoice.values:
-        verdict = DEFAULT_VERDICT  # the list opens on who qualifies; "Tất cả" shows every result
-    q = request.GET.get("q", "").strip()[:100]
-    f = selectors.CandidateFilters(unit=unit, year=year, award=award, verdict=verdict, q=q)
-    return f, units, year_error
-
-
 def _candidate_query(f) -> dict:
     query = {"unit": f.unit.pk, "year": f.year, "award": f.award, "verdict": f.verdict or ALL, "q": f.q}
     return {k: v for k, v in query.items() if v}
@@ -224,28 +198,27 @@ def _view_scope(request):
 @permission_required("rulebook.view_eligibility")
 def candidates(request):
     scope = _view_scope(request)
-    f, units, year_error = _candidate_filters(request, scope)
-    results = selectors.candidate_results(scope, f)
+    form = CandidateFilterForm.for_request(request, scope)
+    f = form.filters()
+    # an invalid filter shows its errors and no rows, never another list in place of the one asked for
+    results = selectors.candidate_results(scope, f) if f else EligibilityResult.objects.none()
     page = ClampedPaginator(results, PAGE_SIZE).page(request.GET.get("page"))
-    run = selectors.latest_run(f.unit, f.year)
-    covering = selectors.covering_run(f.unit, f.year)
+    run = selectors.latest_run(f.unit, f.year) if f else None
+    covering = selectors.covering_run(f.unit, f.year) if f else None
     stale = covering is not None and services.facts_changed_since(covering)
     ctx = {
         "f": f,
-        "units": units,
+        "form": form,
+        "filter_error": invalid_filter_notice(form),
         "page": page,
         "run": run,
         "covering": covering,
         "stale": stale,
-        "year_error": year_error,
-        "can_run": request.user.has_perm("rulebook.run_eligibility", f.unit),
-        "years": selectors.year_choices(f.year),
-        "awards": [(c, AWARD_VI[c]) for c in AWARD_CODES],
-        "verdicts": VerdictChoice.choices,
-        "all": ALL,
-        "query": urlencode(_candidate_query(f)),
+        "can_run": f is not None and request.user.has_perm("rulebook.run_eligibility", f.unit),
+        "can_export": can_export(request.user),
+        "query": urlencode(_candidate_query(f)) if f else "",
         "breadcrumbs": [(_("Ứng viên"), None)],
-        "job_url": _try_reverse("core:job_detail", run.job_id) if run and run.job_id else None,
+        "job_url": jobs.job_url(request.user, run.job) if run else None,
     }
     if _htmx_target(request) == "results":
         # the list, and out of band the heading, run status and the run form's hidden unit and year:
@@ -288,10 +261,10 @@ def candidates_run(request):
 def run_status(request, pk: int):
     """The progress partial polled by htmx while a run is going; tells the page to reload when done."""
     scope = _view_scope(request)
-    run = get_object_or_404(EligibilityRun.objects.select_related("unit", "job"), pk=pk)
-    if not scope.covers(run.unit):
-        raise PermissionDenied
-    job_url = _try_reverse("core:job_detail", run.job_id) if run.job_id else None
+    run = EligibilityRun.objects.select_related("unit", "job", "job__unit").filter(pk=pk).first()
+    if run is None or not scope.covers(run.unit):
+        raise Http404  # the same answer for a run of another unit and one that does not exist
+    job_url = jobs.job_url(request.user, run.job)
     response = render(request, "rulebook/candidates.html#run_status", {"run": run, "job_url": job_url})
     if run.status in (RunStatus.DONE, RunStatus.FAILED) and request.GET.get("poll"):
         response["HX-Refresh"] = "true"
@@ -299,15 +272,16 @@ def run_status(request, pk: int):
 
 
 @require_GET
-@permission_required("rulebook.view_eligibility")
+@export_view
 def candidates_export(request):
     scope = _view_scope(request)
-    f, _units, year_error = _candidate_filters(request, scope)
+    form = CandidateFilterForm.for_request(request, scope)
+    f = form.filters()
+    if f is None:
+        back = reverse("rulebook:candidates") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        return invalid_filter_response(request, form, back_url=back)
     back = f"{reverse('rulebook:candidates')}?{urlencode(_candidate_query(f))}"
-    if year_error:
-        messages.error(request, year_error)
-        return redirect(back)
-    results = selectors.candidate_results(scope, f)
+    results = selectors.candidate_results(scope, f, export_scope=scope_for(request.user, EXPORT_ACTION))
     count = results.count()
     if count > EXPORT_MAX_ROWS:
         messages.error(

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tdkt.accounts.scope import scope_for
-from tdkt.core import imports, jobs
+from tdkt.core import imports, jobs, uploads
 from tdkt.core.access import permission_required
 from tdkt.core.excel import XLSX_MIME
 from tdkt.core.models import Job
+from tdkt.core.ooxml import size_text
 from tdkt.org.imports import IMPORT_ACTION, IMPORTERS
 from tdkt.org.models import Unit
 
@@ -48,16 +49,11 @@ class ImportForm(forms.Form):
         upload, kind = data.get("file"), data.get("kind")
         if upload is None or kind is None:
             return data
-        limit = settings.TDKT_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            self.add_error(
-                "file",
-                _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-                % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-            return data
         try:
-            sheet = imports.check_file(upload.read(), IMPORTERS[kind].spec)
+            checked = uploads.check_upload(upload, kinds={"xlsx"}, max_bytes=settings.TDKT_IMPORT_MAX_BYTES)
+            sheet = imports.check_file(checked.data, IMPORTERS[kind].spec)
+        except uploads.UploadError as exc:
+            self.add_error("file", exc.message)
         except imports.ImportFileError as exc:
             self.add_error("file", exc.message)
         else:
@@ -65,6 +61,12 @@ class ImportForm(forms.Form):
         finally:
             upload.seek(0)
         return data
+
+
+def _import_unit(user) -> Unit | None:
+    """The unit an import job belongs to: the highest unit the importer's `org.import` scope covers, so
+    the other officers of that unit can follow the job too (core.jobs.may_see)."""
+    return scope_for(user, IMPORT_ACTION).filter_units(Unit.objects.order_by("depth", "path")).first()
 
 
 def _recent_jobs(user) -> list[Job]:
@@ -84,6 +86,7 @@ def import_start(request):
         with transaction.atomic():
             job = jobs.job_create(
                 actor=request.user,
+                unit=_import_unit(request.user),
                 kind=JOB_KIND_PREFIX + kind,
                 title=_("Nhập %(what)s từ Excel") % {"what": str(spec.title).lower()},
                 params={
@@ -112,7 +115,7 @@ def import_start(request):
         "form": form,
         "templates": templates,
         "jobs": recent,
-        "max_mb": round(settings.TDKT_IMPORT_MAX_BYTES / 1048576, 1),
+        "max_size": size_text(settings.TDKT_IMPORT_MAX_BYTES),
         "breadcrumbs": [(_("Nhập dữ liệu từ Excel"), None)],
     }
     return render(request, "org/import_start.html", context, status=400 if form.errors else 200)
@@ -140,4 +143,5 @@ def import_template(request, kind):
 @require_GET
 @permission_required("org.import")
 def import_status(request, job_id):
-    return redirect("core:job_detail", job_id=job_id)
+    job = jobs.visible_job_or_404(request.user, job_id)  # 404 alike for another unit's job and none
+    return redirect("core:job_detail", job_id=job.pk)

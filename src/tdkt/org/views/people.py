@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tdkt.accounts.scope import has_action, scope_for
+from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
 from tdkt.core.excel import Column, xlsx_response
+from tdkt.core.exports import EXPORT_ACTION, can_export, export_view
+from tdkt.core.filters import invalid_filter_notice, invalid_filter_response
 from tdkt.core.paging import paginate
 from tdkt.org.enums import Rating
 from tdkt.org.filters import PersonFilterForm
@@ -71,7 +73,8 @@ def person_list(request):
         raise PermissionDenied
     form, labels = _filter_form(request, "org.view_person")
     person_filter = form.to_filter()
-    people = people_for(request.user, person_filter)
+    # an invalid filter shows its errors and no rows, never everyone as if it were the result
+    people = people_for(request.user, person_filter) if person_filter else Person.objects.none()
     page = paginate(request, people, form.page_size)
     page.object_list = list(page.object_list)
     for p in page.object_list:
@@ -80,10 +83,11 @@ def person_list(request):
     context = {
         "form": form,
         "page": page,
-        "rating_year": person_filter.rating_year or last_year(),
+        "filter_error": invalid_filter_notice(form),
+        "rating_year": (person_filter.rating_year if person_filter else None) or last_year(),
         "query": _query_without(request, "page"),
         "export_query": _query_without(request, "page", "per_page"),
-        "can_export": has_action(request.user, "org.export"),
+        "can_export": can_export(request.user),
         "results_target": RESULTS_TARGET,
         "breadcrumbs": [(_("Cán bộ"), None)],
     }
@@ -94,10 +98,16 @@ def person_list(request):
 
 
 @require_GET
-@permission_required("org.export")
+@export_view
 def person_export(request):
-    form, labels = _filter_form(request, "org.export")
-    people = people_for(request.user, form.to_filter(), action="org.export")
+    form, labels = _filter_form(request, EXPORT_ACTION)
+    person_filter = form.to_filter()
+    if person_filter is None:
+        back = reverse("org:person_list") + (
+            f"?{query}" if (query := _query_without(request, "page")) else ""
+        )
+        return invalid_filter_response(request, form, back_url=back)
+    people = people_for(request.user, person_filter, action=EXPORT_ACTION)
     private = scope_for(request.user, "org.view_private")
     columns = [
         Column(_("Mã cán bộ"), 12),

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "tdkt.accounts",
     "tdkt.org",
     "tdkt.rulebook",
+    "tdkt.movements",
+    "tdkt.councils",
+    "tdkt.awards",
+    "tdkt.reviews",
     "tdkt.clusters",
     "tdkt.demo",
 ]

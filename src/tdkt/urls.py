@@ -11,6 +11,10 @@ urlpatterns = [
     path("accounts/", include("tdkt.accounts.urls")),
     path("org/", include("tdkt.org.urls")),
     path("rulebook/", include("tdkt.rulebook.urls")),
+    path("movements/", include("tdkt.movements.urls")),
+    path("reviews/", include("tdkt.reviews.urls")),
+    path("councils/", include("tdkt.councils.urls")),
+    path("awards/", include("tdkt.awards.urls")),
 ]
 
 handler403 = "tdkt.core.errorviews.forbidden"

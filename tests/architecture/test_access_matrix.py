@@ -28,7 +28,9 @@ Outcome codes
 from __future__ import annotations
 
 import datetime
+import importlib
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -41,7 +43,6 @@ from tdkt.core.models import AuditEvent, Job
 from tdkt.org.models import AwardRecord, Collective, Evaluation, Person
 from tdkt.rulebook.models import AgencySetting, EligibilityResult, EligibilityRun
 from tdkt.rulebook.services import setting_definitions
-from tests.architecture import access_accounts, access_identity
 from tests.architecture.matrix import SUBJECTS, Endpoint, Request, World, _parse
 from tests.architecture.test_views_have_permissions import _walk
 from tests.factories import make_user, person, unit
@@ -127,7 +128,10 @@ rulebook:setting_reset           POST   -       302 403 403 403 403 403 403 403 
 # Each capability adds its own table beside this one, in tests/architecture/access_<app>.py: a MATRIX
 # (same columns), its ENDPOINTS, `build(world)` to add its objects to `world.extra`, and `state()` with
 # what its POSTs write. The tables are read together; the completeness test sees every URL.
-EXTENSIONS = [access_accounts, access_identity]
+EXTENSIONS = [
+    importlib.import_module(f"tests.architecture.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("access_*.py"))
+]
 ROWS = _parse(MATRIX) + [row for ext in EXTENSIONS for row in _parse(ext.MATRIX)]
 
 

@@ -26,9 +26,33 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     ),
     "rulebook.run_eligibility": frozenset({R.SPECIALIST, R.OFFICER}),
     "rulebook.change_settings": frozenset(),
+    # movements and registration (issue 8): the ministry's department and unit officers launch
+    # movements of their units; officers register their unit's people and collectives; the unit head
+    # approves what staff register for themselves; the ministry and leaders read the consolidated table
+    "movements.view": frozenset(
+        {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.BLOC_HEAD, R.INSPECTOR}
+    ),
+    "movements.manage": frozenset({R.SPECIALIST, R.OFFICER}),
+    "movements.register": frozenset({R.SPECIALIST, R.OFFICER}),
+    "movements.approve_registration": frozenset({R.UNIT_HEAD}),
+    "movements.view_consolidated": frozenset({R.SPECIALIST, R.LEADER, R.INSPECTOR}),
+    # the year's review in a unit: candidates, councils, ballots, decisions
+    "reviews.view": frozenset(
+        {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.INSPECTOR}
+    ),
+    "reviews.manage": frozenset({R.SPECIALIST, R.OFFICER}),
+    "councils.view": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER}),
+    "councils.manage": frozenset({R.SPECIALIST, R.OFFICER}),
+    "awards.view_decision": frozenset(
+        {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.INSPECTOR}
+    ),
+    "awards.draft_decision": frozenset({R.SPECIALIST, R.OFFICER}),
+    "awards.issue_decision": frozenset({R.UNIT_HEAD}),
     "core.view_audit": frozenset(),
     "core.view_job": frozenset({R.SPECIALIST, R.OFFICER}),
 }
 
 # actions a staff member may take on their own record only
-SELF_ACTIONS = frozenset({"org.view_person", "org.view_private", "rulebook.view_eligibility"})
+SELF_ACTIONS = frozenset(
+    {"org.view_person", "org.view_private", "rulebook.view_eligibility", "movements.view", "reviews.view"}
+)

@@ -38,6 +38,9 @@ def demo(argv: list[str]) -> int:
     if args.data_dir:
         os.environ["TDKT_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
     os.environ.setdefault("TDKT_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # notification e-mails printed by the worker in this terminal; links point at the demo server
+    os.environ.setdefault("TDKT_EMAIL_URL", "console://")
+    os.environ.setdefault("TDKT_SITE_URL", f"http://127.0.0.1:{args.port}")
     _django_setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -122,6 +125,15 @@ def serve(argv: list[str]) -> int:
 
 
 def worker(argv: list[str]) -> int:
+    """django-tasks' db_worker, plus a daemon thread running the periodic jobs that are due each minute
+    (core.periodic; `--no-periodic` leaves them to `tdkt run_periodic` from cron)."""
+    periodic = "--no-periodic" not in argv
+    argv = [a for a in argv if a != "--no-periodic"]
+    if periodic:
+        _django_setup()
+        from tdkt.core.periodic import start_in_background
+
+        start_in_background()
     _manage(["db_worker", *argv])
     return 0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.core.env import data_dir, env_bool, env_int, env_list, env_path, env_str, secret_key
+from tdkt.core.env import data_dir, email_settings, env_bool, env_int, env_list, env_path, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tdkt.navigation.navigation",
+                "tdkt.core.context_processors.notifications",
             ],
         },
     }
@@ -134,6 +135,11 @@ TASKS = {
         ),
     }
 }
+
+# E-mail of notifications, sent only by the task worker: TDKT_EMAIL_URL (smtp://, smtps://, console://;
+# unset: off), TDKT_EMAIL_FROM, TDKT_SITE_URL (the base of links in mails). Sets EMAIL_*,
+# DEFAULT_FROM_EMAIL, SERVER_EMAIL, TDKT_EMAIL_ENABLED and TDKT_SITE_URL (core/env.py).
+globals().update(email_settings())
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]

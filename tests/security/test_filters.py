@@ -178,7 +178,7 @@ def test_people_list_with_an_invalid_filter_reads_no_people(
         person(tree["b"], given_name=f"Thêm{i}")
     client.force_login(admin_user)
     client.get(PEOPLE)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(PEOPLE, {"gender": "xyz"})
     assert _people_names(response) == []
 
@@ -266,7 +266,7 @@ def test_candidates_with_an_invalid_filter_read_no_results(
 ):
     client.force_login(admin_user)
     client.get(CANDIDATES)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(CANDIDATES, {"unit": tree["root"].pk, "year": YEAR, "verdict": "xyz"})
     assert _candidate_names(response) == []
 

@@ -106,6 +106,14 @@ class Job(models.Model):
 class Notification(models.Model):
     """One message to one user: shown under the bell, and sent by e-mail by the task worker."""
 
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi thư")
+        SENDING = "sending", _("Đang gửi thư")
+        SENT = "sent", _("Đã gửi thư")
+        # no address, an inactive account, e-mail off when it was written, or an address refused for
+        # good: never looked at again, so the queue does not rescan it forever
+        SKIPPED = "skipped", _("Không gửi thư")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("loại"), max_length=60)
     title = models.CharField(_("tiêu đề"), max_length=255)
@@ -115,13 +123,28 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    email_state = models.CharField(
+        _("thư"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    # the sender run holding the row while it sends (core.mail), so two workers never mail it twice;
+    # a claim older than core.mail.STALE_CLAIM is taken back (a worker killed mid-batch)
+    email_claim = models.CharField(max_length=32, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            # the mail queue: only the rows still to send, oldest first
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(email_state__in=["pending", "sending"]),
+                name="notification_mail_queue",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "dedupe_key"],
@@ -132,3 +155,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (core.periodic) last started: the one row every worker claims before running
+    it, by a conditional UPDATE, so a job runs once per period however many workers there are."""
+
+    name = models.CharField(_("tên"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("chạy lần cuối lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("việc định kỳ")
+        verbose_name_plural = _("việc định kỳ")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,8 @@ from django_tasks import task
 
 @task()
 def send_notification_emails() -> int:
-    """Send the e-mail of every notification not yet e-mailed (to users with an address)."""
+    """Send the pending notification e-mails (enqueued by `notify` after its transaction commits; the
+    periodic job `core.notification_emails` catches up on what a failed run left). Returns how many."""
     from tdkt.core.mail import send_pending
 
     return send_pending()

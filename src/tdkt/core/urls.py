@@ -1,10 +1,17 @@
 from django.urls import path
 
-from tdkt.core import jobs, views
+from tdkt.core import jobs, views, views_notifications
 
 app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("audit/", views.audit_list, name="audit_list"),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
+    path("notifications/", views_notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
+    path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
 ]

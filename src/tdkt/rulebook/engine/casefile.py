@@ -17,6 +17,7 @@ from .codes import (
     MEMBER_FIELDS,
     RATING_RANK,
     SCOPE_RANK,
+    STUDY_RESULTS,
     SUBJECT_KINDS,
     TITLE_GROUNDS,
 )
@@ -154,6 +155,32 @@ def _initiative(value: Any, path: str) -> Initiative:
     )
 
 
+STUDY_FIELDS = ("course_under_one_year", "rules_kept", "result")
+
+
+def _leave(value: Any, path: str) -> Leave:
+    """A leave entry; a study leave may say whether the course was under one year, whether the trainee kept
+    the institution's rules and the course result (what decides whether the time counts as time worked)."""
+    lo = _obj(value, path)
+    kind = _choice(lo.get("kind"), LEAVE_KINDS, f"{path}.kind", "loại nghỉ")
+    days = int(_number(lo.get("days", 0), f"{path}.days", integer=True) or 0)
+    if kind != "study":
+        for key in STUDY_FIELDS:
+            if lo.get(key) is not None:
+                raise _err(f"{path}.{key}", "chỉ dùng cho nghỉ đi học (kind: study)")
+        return Leave(kind=kind, days=days)
+    result = lo.get("result")
+    if result is not None:
+        _choice(result, STUDY_RESULTS, f"{path}.result", "kết quả học tập")
+    return Leave(
+        kind=kind,
+        days=days,
+        course_under_one_year=_bool(lo.get("course_under_one_year"), f"{path}.course_under_one_year"),
+        rules_kept=_bool(lo.get("rules_kept"), f"{path}.rules_kept"),
+        result=result,
+    )
+
+
 def _year_facts(value: Any, path: str) -> YearFacts:
     o = _obj(value, path)
     yf = YearFacts()
@@ -163,17 +190,9 @@ def _year_facts(value: Any, path: str) -> YearFacts:
     if yf.months_worked is not None and yf.months_worked > 12:
         raise _err(f"{path}.months_worked", "không thể quá 12 tháng")
     if o.get("leave") is not None:
-        items = []
-        for i, lv in enumerate(_list(o["leave"], f"{path}.leave")):
-            p = f"{path}.leave[{i}]"
-            lo = _obj(lv, p)
-            items.append(
-                Leave(
-                    kind=_choice(lo.get("kind"), LEAVE_KINDS, f"{p}.kind", "loại nghỉ"),
-                    days=int(_number(lo.get("days", 0), f"{p}.days", integer=True) or 0),
-                )
-            )
-        yf.leave = tuple(items)
+        yf.leave = tuple(
+            _leave(lv, f"{path}.leave[{i}]") for i, lv in enumerate(_list(o["leave"], f"{path}.leave"))
+        )
     if o.get("discipline") is not None:
         items = []
         for i, d in enumerate(_list(o["discipline"], f"{path}.discipline")):

@@ -68,6 +68,9 @@ SCOPE_VI: dict[str, str] = {"co_so": "cơ sở", "bo": "bộ, ban, ngành, tỉn
 BASIS_CODES = frozenset({"cong_trang", "dot_xuat", "chuyen_de", "cong_hien", "nien_han", "doi_ngoai"})
 ISSUER_CODES = frozenset({"ministry", "province", "central_org", "provincial_org"})
 LEAVE_KINDS = frozenset({"maternity", "sick", "study", "unpaid", "other", "injury_treatment"})
+# Result of a training course (kết quả học tập), best first; "khong_xep_loai": the course grades no result.
+STUDY_RESULT_RANK: dict[str, int] = {"yeu": 0, "trung_binh": 1, "kha": 2, "gioi": 3, "xuat_sac": 4}
+STUDY_RESULTS = frozenset({*STUDY_RESULT_RANK, "khong_xep_loai"})
 EMPLOYMENT_KINDS = frozenset({"civil_servant", "public_employee", "contract", "worker", "armed_forces"})
 SUBJECT_KINDS = frozenset({"individual", "collective"})
 INITIATIVE_KINDS = frozenset({"initiative", "research", "combat"})

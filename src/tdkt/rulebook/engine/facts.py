@@ -38,6 +38,11 @@ class Initiative:
 class Leave:
     kind: str
     days: int
+    # Study leave (`kind == "study"`) only: the facts that decide whether the course counts as time worked
+    # for Lao động tiên tiến (TT 01/2024/TT-BNV, TT 15/2025/TT-BNV; docs/law.md §3). `None`: not recorded.
+    course_under_one_year: bool | None = None
+    rules_kept: bool | None = None  # kept the rules of the training institution
+    result: str | None = None  # STUDY_RESULTS; "khong_xep_loai" for a course without graded results
 
 
 @dataclass(slots=True, frozen=True)

@@ -32,6 +32,16 @@ class CompiledCriterion:
     params: dict[str, Any]
     cite: str
     has_refs: bool
+    # (since, params, cite, has_refs) of the dated versions, oldest first (`variants:` in the YAML)
+    variants: tuple[tuple[date, dict[str, Any], str, bool], ...] = ()
+
+    def at(self, day: date) -> tuple[dict[str, Any], str, bool]:
+        """Params, citation and whether params refer to settings, as the criterion reads on `day`."""
+        current = (self.params, self.cite, self.has_refs)
+        for since, params, cite, has_refs in self.variants:
+            if since <= day:
+                current = (params, cite, has_refs)
+        return current
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +110,13 @@ class Regime:
             values = self.settings_at(day, overrides)
             routes = []
             for r in award.routes:
-                crits = tuple(
-                    (c.rule, c.fn, _resolve(c.params, values) if c.has_refs else c.params, c.cite, c.kind)
-                    for c in r.criteria
-                )
-                routes.append((r.id, r.subject, crits))
+                crits = []
+                for c in r.criteria:
+                    params, cite, has_refs = c.at(day) if c.variants else (c.params, c.cite, c.has_refs)
+                    crits.append(
+                        (c.rule, c.fn, _resolve(params, values) if has_refs else params, cite, c.kind)
+                    )
+                routes.append((r.id, r.subject, tuple(crits)))
             pending = tuple(
                 {k: (_fill(v, values) if k == "detail" else v) for k, v in p.items()} for p in award.pending
             )
@@ -233,7 +245,7 @@ def _compile(name: str, model: RegimeFile) -> Regime:
     if missing:
         raise RulebookError(f"{name}: awards: thiếu mã {', '.join(missing)}")
     awards: dict[str, CompiledAward] = {}
-    epochs = sorted({v.since for s in model.settings for v in s.variants})
+    epochs = {v.since for s in model.settings for v in s.variants}
     for code, a in model.awards.items():
         base = f"awards.{code}"
         for i, pre in enumerate(a.prerequisites):
@@ -253,29 +265,51 @@ def _compile(name: str, model: RegimeFile) -> Regime:
                 unknown = c.params.keys() - spec.required - spec.optional
                 if unknown:
                     raise RulebookError(f"{name}: {where}.params: tham số lạ {', '.join(sorted(unknown))}")
-                for oi, opt in enumerate(c.params.get("options", ()) if c.kind == "any_of" else ()):
-                    ospec = REGISTRY.get(opt.get("kind", "")) if isinstance(opt, dict) else None
-                    owhere = f"{name}: {where}.params.options[{oi}]"
-                    if ospec is None:
-                        raise RulebookError(f"{owhere}.kind: loại tiêu chí không xác định")
-                    oabsent = ospec.required - (opt.get("params") or {}).keys()
-                    if oabsent:
-                        raise RulebookError(f"{owhere}.params: thiếu tham số {', '.join(sorted(oabsent))}")
+                _check_options(name, where, c.kind, c.params)
                 for ref in _refs(c.params, []):
                     if ref not in settings:
                         raise RulebookError(f"{name}: {where}.params: cài đặt không tồn tại '{ref}'")
-                params = dict(c.params)
-                if c.kind == "judgment" and not _has_refs(params):
-                    params["_out"] = spec.fn(None, params)  # constant outcome, computed once
+                variants = []
+                last = model.effective_from
+                for vi, v in enumerate(c.variants):
+                    vwhere = f"{where}.variants[{vi}]"
+                    in_force = v.since >= model.effective_from and (
+                        model.effective_to is None or v.since <= model.effective_to
+                    )
+                    if not in_force:
+                        raise RulebookError(
+                            f"{name}: {vwhere}.since: ngày {v.since:%d/%m/%Y} "
+                            f"ngoài thời gian hiệu lực của {model.code}"
+                        )
+                    if v.since <= last:
+                        raise RulebookError(
+                            f"{name}: {vwhere}.since: các phiên bản theo ngày phải tăng dần, không chồng lấn"
+                        )
+                    last = v.since
+                    vunknown = v.params.keys() - spec.required - spec.optional
+                    if vunknown:
+                        raise RulebookError(
+                            f"{name}: {vwhere}.params: tham số lạ {', '.join(sorted(vunknown))}"
+                        )
+                    vparams = {**c.params, **v.params}
+                    _check_options(name, vwhere, c.kind, vparams)
+                    for ref in _refs(vparams, []):
+                        if ref not in settings:
+                            raise RulebookError(f"{name}: {vwhere}.params: cài đặt không tồn tại '{ref}'")
+                    variants.append(
+                        (v.since, _constant_judgment(spec, c.kind, vparams), v.cite, _has_refs(vparams))
+                    )
+                    epochs.add(v.since)
                 crits.append(
                     CompiledCriterion(
                         id=c.id,
                         rule=f"{code}.{r.id}.{c.id}",
                         kind=c.kind,
                         fn=spec.fn,
-                        params=params,
+                        params=_constant_judgment(spec, c.kind, dict(c.params)),
                         cite=c.cite,
                         has_refs=_has_refs(c.params),
+                        variants=tuple(variants),
                     )
                 )
             routes.append(CompiledRoute(r.id, r.name, r.subject, tuple(crits)))
@@ -300,8 +334,25 @@ def _compile(name: str, model: RegimeFile) -> Regime:
         settings=settings,
         awards=awards,
         model=model,
-        epochs=tuple(epochs),
+        epochs=tuple(sorted(epochs)),
     )
+
+
+def _check_options(name: str, where: str, kind: str, params: dict[str, Any]) -> None:
+    for oi, opt in enumerate(params.get("options", ()) if kind == "any_of" else ()):
+        ospec = REGISTRY.get(opt.get("kind", "")) if isinstance(opt, dict) else None
+        owhere = f"{name}: {where}.params.options[{oi}]"
+        if ospec is None:
+            raise RulebookError(f"{owhere}.kind: loại tiêu chí không xác định")
+        oabsent = ospec.required - (opt.get("params") or {}).keys()
+        if oabsent:
+            raise RulebookError(f"{owhere}.params: thiếu tham số {', '.join(sorted(oabsent))}")
+
+
+def _constant_judgment(spec, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    if kind == "judgment" and not _has_refs(params):
+        params["_out"] = spec.fn(None, params)  # constant outcome, computed once
+    return params
 
 
 def _check_cycles(name: str, model: RegimeFile) -> None:

@@ -12,8 +12,17 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .codes import AWARD_VI, DISCIPLINE_VI, RATING_RANK, RATING_VI, SCOPE_RANK, SCOPE_VI, TITLE_CODES
-from .facts import Award, YearFacts
+from .codes import (
+    AWARD_VI,
+    DISCIPLINE_VI,
+    RATING_RANK,
+    RATING_VI,
+    SCOPE_RANK,
+    SCOPE_VI,
+    STUDY_RESULT_RANK,
+    TITLE_CODES,
+)
+from .facts import Award, Leave, YearFacts
 
 if TYPE_CHECKING:
     from .evaluate import Ctx
@@ -65,21 +74,100 @@ def rating_at_least(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
     return ok, f"Năm {y}: {RATING_VI[rating]} (yêu cầu {RATING_VI[need]} trở lên)", NONE
 
 
-@predicate("months_worked_at_least", required=("min",))
+def _study_counts(lv: Leave, p: Mapping[str, Any]) -> bool | None:
+    """Whether the days of a study leave count as time worked (None: a fact that decides it is missing).
+
+    `study_short`: a course under one year counts when the trainee kept the institution's rules (TT 01/2024
+    Điều 1 k5 b; TT 15/2025 Điều 2 k5 b). `study_long`: a course of one year or more counts; with
+    `study_long_conditions` only when the trainee kept the rules and reached `study_long_min_result` (a course
+    that grades no result, `khong_xep_loai`, passes) — TT 15/2025 Điều 2 k5 b (docs/law.md §3, §6)."""
+
+    def short() -> bool | None:
+        return lv.rules_kept if p.get("study_short") else False
+
+    def long() -> bool | None:
+        if not p.get("study_long"):
+            return False
+        if not p.get("study_long_conditions", True):
+            return True
+        if lv.rules_kept is False:
+            return False
+        need = p.get("study_long_min_result") or "kha"
+        if lv.result is None:
+            result_ok = None
+        elif lv.result == "khong_xep_loai":
+            result_ok = True
+        else:
+            result_ok = STUDY_RESULT_RANK[lv.result] >= STUDY_RESULT_RANK[need]
+        if result_ok is False:
+            return False
+        return None if lv.rules_kept is None or result_ok is None else True
+
+    if lv.course_under_one_year is True:
+        return short()
+    if lv.course_under_one_year is False:
+        return long()
+    a, b = short(), long()
+    return a if a == b else None
+
+
+@predicate(
+    "months_worked_at_least",
+    required=("min",),
+    optional=(
+        "count_maternity",
+        "count_injury",
+        "study_short",
+        "study_long",
+        "study_long_conditions",
+        "study_long_min_result",
+    ),
+)
 def months_worked_at_least(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
+    """Months worked in the year, with the leave the rules count as time worked: maternity leave and the
+    treatment of injuries from combat or rescue (unless switched off), and study leave as `_study_counts`
+    decides. A study leave whose course facts are missing makes the verdict undetermined only when those days
+    would change it."""
     y = ctx.year
     yf = _yf(ctx, y)
     months = yf.months_worked if yf is not None else None
     if months is None:
         return None, f"Chưa có số tháng công tác năm {y}", (f"years.{y}.months_worked",)
+    kinds = []
+    if p.get("count_maternity", True):
+        kinds.append("maternity")
+    if p.get("count_injury", True):
+        kinds.append("injury_treatment")
     counted = 0
-    if yf.leave:
-        counted = sum(lv.days for lv in yf.leave if lv.kind in ("maternity", "injury_treatment"))
-    effective = min(12.0, months + counted / 30.0)
+    study = 0
+    maybe = 0
+    refused = 0
+    for lv in yf.leave or ():
+        if lv.kind in kinds:
+            counted += lv.days
+        elif lv.kind == "study" and (p.get("study_short") or p.get("study_long")):
+            ok = _study_counts(lv, p)
+            if ok is True:
+                study += lv.days
+            elif ok is None:
+                maybe += lv.days
+            else:
+                refused += lv.days
+    effective = min(12.0, months + (counted + study) / 30.0)
     need = p["min"]
     extra = f", tính cả {counted} ngày nghỉ thai sản/điều trị" if counted else ""
+    if study:
+        extra += f", tính cả {study} ngày đi học đủ điều kiện"
+    if refused:
+        extra += f"; không tính {refused} ngày đi học chưa đủ điều kiện"
     detail = f"Năm {y}: {effective:g} tháng công tác{extra} (không xét nếu dưới {need} tháng)"
-    return effective >= need, detail, NONE
+    if effective >= need or not maybe or min(12.0, effective + maybe / 30.0) < need:
+        return effective >= need, detail, NONE
+    detail += (
+        f"; còn {maybe} ngày đi học chưa rõ có được tính: cần ghi khóa học dưới 01 năm hay không, "
+        "có chấp hành tốt quy định của cơ sở đào tạo, bồi dưỡng không và kết quả học tập (khóa từ 01 năm)"
+    )
+    return None, detail, (f"years.{y}.leave",)
 
 
 def _as_date(value: Any) -> date | None:
@@ -307,14 +395,15 @@ def consecutive_ratings(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
 
 
 def _initiative_counts(ctx: Ctx, p: Mapping[str, Any], span_years: list[int]):
-    """(counted, possible_if_recognised, ambiguous_years, missing) for unconsumed initiatives."""
+    """(counted, possible_if_recognised, ambiguous_years, missing) for unconsumed initiatives; an ambiguous
+    year is one whose base title's ground is unknown, so one of its initiatives may have been consumed."""
     min_rank = SCOPE_RANK[p.get("min_scope", "co_so")]
     exclude = p.get("exclude_used_for", ())
     consume_title = p.get("consumed_by_title")
     kinds = p.get("kinds")
     sure = 0
     possible = 0
-    ambiguous = 0
+    ambiguous: list[int] = []
     missing: list[str] = []
     for y in span_years:
         yf = _yf(ctx, y)
@@ -355,7 +444,7 @@ def _initiative_counts(ctx: Ctx, p: Mapping[str, Any], span_years: list[int]):
                     good -= 1
                 elif ground is None:
                     good -= 1
-                    ambiguous += 1
+                    ambiguous.append(y)
         sure += good
         possible += good + maybe
     return sure, possible, ambiguous, missing
@@ -375,14 +464,16 @@ def initiatives_count(ctx: Ctx, p: Mapping[str, Any]) -> Outcome:
     where = f"năm {years[0]}" if span == 1 else f"các năm {years[0]}–{years[-1]}"
     if sure >= count:
         return True, f"Có {sure} sáng kiến/đề tài được công nhận phạm vi {scope} trong {where}", NONE
-    if sure + ambiguous >= count:
+    if sure + len(ambiguous) >= count:
+        # only the years whose Chiến sĩ thi đua cơ sở has no recorded ground are missing a fact
         return (
             None,
             (
-                f"Có {sure + ambiguous} sáng kiến trong {where}, nhưng chưa rõ danh hiệu "
-                "Chiến sĩ thi đua cơ sở đã dựa vào sáng kiến hay vào kết quả hoàn thành xuất sắc nhiệm vụ"
+                f"Có {sure + len(ambiguous)} sáng kiến trong {where}, nhưng chưa rõ danh hiệu "
+                f"Chiến sĩ thi đua cơ sở năm {_years_text(ambiguous)} đã dựa vào sáng kiến hay vào kết quả "
+                "hoàn thành xuất sắc nhiệm vụ"
             ),
-            tuple(f"years.{y}.titles" for y in years),
+            tuple(f"years.{y}.titles" for y in ambiguous),
         )
     if missing and sure + len(missing) * count >= count:
         return None, f"Chưa có thông tin sáng kiến trong {where}", tuple(missing)

@@ -45,6 +45,17 @@ class Transitional(_Model):
     source: str | None = None
 
 
+class CriterionVariant(_Model):
+    """The criterion as it reads for proposals from `since` (a new decree or circular): its citation, and the
+    parameters that change (the others are the criterion's own)."""
+
+    since: date
+    cite: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+
 class Criterion(_Model):
     id: str
     kind: str
@@ -52,6 +63,7 @@ class Criterion(_Model):
     cite: str
     source: str | None = None
     note: str | None = None
+    variants: list[CriterionVariant] = Field(default_factory=list)
 
 
 class Route(_Model):

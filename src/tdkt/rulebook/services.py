@@ -65,16 +65,26 @@ class SettingDef:
     description: str
     confirmed: bool
     note: str
-    type: str  # bool | ratio | int | rating | codes | text
+    type: str  # bool | ratio | int | rating | choice | codes | text_list | text
     choices: tuple[tuple[str, str], ...] = ()
     regimes: tuple[str, ...] = ()
+
+
+VOTE_BASIS = {
+    "all": gettext_lazy("tổng số thành viên Hội đồng"),
+    "present": gettext_lazy("số thành viên có mặt"),
+}
 
 
 def _setting_type(key: str, default: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
     # The YAML has no explicit type yet; it follows from the legal default (or the key when it is null).
     if isinstance(default, bool):
         return "bool", ()
+    if key.endswith("vote_basis") and default in VOTE_BASIS:
+        return "choice", tuple((k, str(v)) for k, v in VOTE_BASIS.items())
     if isinstance(default, list):
+        if default and set(default) <= set(AWARD_VI):
+            return "codes", tuple((k, str(v)) for k, v in AWARD_VI.items())
         if set(default) <= set(DISCIPLINE_VI):
             return "codes", tuple(DISCIPLINE_VI.items())
         if set(default) <= set(ISSUER_VI):
@@ -155,6 +165,10 @@ def parse_setting_value(definition: SettingDef, raw: Any) -> Any:
     if kind == "rating":
         if text not in RATING_VI:
             raise ServiceError(_("Chọn một mức xếp loại."), field="value")
+        return text
+    if kind == "choice":
+        if text not in dict(definition.choices):
+            raise ServiceError(_("Chọn một giá trị trong danh sách."), field="value")
         return text
     if not text:
         raise ServiceError(_("Giá trị không được để trống."), field="value")
@@ -273,6 +287,8 @@ def format_setting_value(definition: SettingDef, value: Any) -> str:
         return _percent(value)
     if kind == "rating":
         return RATING_VI.get(value, str(value))
+    if kind == "choice":
+        return str(dict(definition.choices).get(value, value))
     return str(value)
 
 
@@ -643,3 +659,36 @@ def facts_changed_since(run: EligibilityRun) -> bool:
 
 def award_name(code: str) -> str:
     return AWARD_VI.get(code, code)
+
+
+def regime_for_year(year: int):
+    """The regime that judges achievements of `year` proposed on the usual date (1 March after)."""
+    return load_rulebooks().regime_for(default_proposal_date(year))
+
+
+def award_level(code: str, year: int) -> str:
+    """The level that decides the award under the regime of `year`: co_so, bo or nha_nuoc."""
+    regime = regime_for_year(year)
+    award = regime.awards.get(code)
+    return award.definition.level if award is not None else ""
+
+
+def unit_may_decide(code: str, year: int) -> bool:
+    """Whether the head of a unit recognises the award (level co_so: Lao động tiên tiến, Chiến sĩ thi đua
+    cơ sở, Tập thể lao động tiên tiến, Giấy khen), or it must be proposed to a higher level."""
+    return award_level(code, year) == "co_so"
+
+
+def setting_value(key: str, year: int):
+    """An agency setting as it applies to achievements of `year`: the agency's value if changed,
+    otherwise the rulebook's for that date."""
+    regime = regime_for_year(year)
+    values = regime.settings_at(default_proposal_date(year), agency_overrides())
+    return values.get(key)
+
+
+def setting_citation(key: str, year: int) -> str:
+    """The article a setting comes from, in words, for messages ("… — Nghị định 91/2017/NĐ-CP, Điều 9")."""
+    regime = regime_for_year(year)
+    s = regime.settings.get(key)
+    return rulebook_text(getattr(s, "cite", "") or "") if s is not None else ""

@@ -13,6 +13,7 @@ MENU = [
     ("core:dashboard", _("Tổng quan"), None, False),
     ("org:unit_tree", _("Đơn vị"), "org.view_unit", True),
     ("org:person_list", _("Cán bộ"), "org.view_person", False),
+    ("movements:movement_list", _("Phong trào"), "movements.view", False),
     ("rulebook:candidates", _("Xét khen thưởng"), "rulebook.view_eligibility", True),
     ("org:import_start", _("Nhập dữ liệu"), "org.import", True),
     ("rulebook:catalogue", _("Quy định TĐKT"), None, False),

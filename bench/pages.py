@@ -56,7 +56,9 @@ def load(n: int) -> tuple[int, float | None]:
         return count, None
     started = time.perf_counter()
     generate(
-        people=n, progress=lambda msg: print(f"  {time.perf_counter() - started:6.1f}s {msg}", flush=True)
+        people=n,
+        with_year=False,
+        progress=lambda msg: print(f"  {time.perf_counter() - started:6.1f}s {msg}", flush=True),
     )
     return n, time.perf_counter() - started
 

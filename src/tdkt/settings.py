@@ -194,6 +194,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 # An agency's own Word templates (letterhead): <dir>/<app>/<name>.docx replaces the bundled one.
 TDKT_TEMPLATE_DIR = env_path("TDKT_TEMPLATE_DIR", DATA_DIR / "templates")
+# The place written on documents when no unit above the issuer names its province (Decree 30/2020).
+TDKT_PLACE = env_str("TDKT_PLACE", "Hà Nội")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TDKT_IMPORT_MAX_BYTES = env_int("TDKT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -178,7 +178,7 @@ def test_codes_in_values_no_field_describes_read_by_name(admin):
     rows = rows_of(event)
     assert rows["mức luật định"]["has_old"] is False
     assert rows["mức luật định"]["new"] == "Khiển trách, Cảnh cáo"
-    assert rows["award"]["new"] == "Lao động tiên tiến"
+    assert rows["danh hiệu, hình thức"]["new"] == "Lao động tiên tiến"
     assert (rows["rating"]["old"], rows["rating"]["new"]) == (
         "Hoàn thành tốt nhiệm vụ",
         "Hoàn thành xuất sắc nhiệm vụ",

@@ -13,7 +13,9 @@ from tdkt.accounts.scope import has_action, scope_for
 
 
 def _unit_of(obj):
-    for attr in ("current_unit", "unit"):
+    """The unit an object belongs to for scope: `scope_unit` when the model names it (a decision's
+    issuing unit, a meeting's council's unit), else its `current_unit` or `unit`."""
+    for attr in ("scope_unit", "current_unit", "unit"):
         unit = getattr(obj, attr, None)
         if unit is not None:
             return unit

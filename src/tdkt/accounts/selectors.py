@@ -73,3 +73,19 @@ def lockout_of(*, username: str, ip: str | None, now: datetime.datetime | None =
         username=username, ip_address=ip, attempt_time__gte=now - window
     ).values_list("attempt_time", "failures_since_start")
     return _lockout(username, ip, list(rows), failure_limit(), window, now)
+
+
+def users_with(action: str, unit) -> list:
+    """The active users whose current roles grant `action` on `unit` (held there, or above it with the
+    subtree): who to notify about a unit's work. Admins are not included. One query."""
+    from tdkt.accounts.models import RoleAssignment
+    from tdkt.accounts.permissions import ACTION_ROLES
+
+    ancestors = [int(x) for x in unit.path.strip("/").split("/") if x]
+    rows = (
+        RoleAssignment.objects.current()
+        .filter(role__in=ACTION_ROLES.get(action, ()), unit_id__in=ancestors, user__is_active=True)
+        .select_related("user")
+    )
+    users = {a.user_id: a.user for a in rows if a.unit_id == unit.pk or a.include_subtree}
+    return list(users.values())

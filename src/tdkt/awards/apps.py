@@ -6,3 +6,21 @@ class AwardsConfig(AppConfig):
     name = "tdkt.awards"
     label = "awards"
     verbose_name = _("Quyết định khen thưởng")
+
+    def ready(self):
+        from tdkt.core.audit import register_details, register_events
+
+        register_events(
+            {
+                "decision.draft": _("Lập dự thảo quyết định khen thưởng"),
+                "decision.issue": _("Ban hành quyết định khen thưởng"),
+            }
+        )
+        register_details({"lines": _("số dòng"), "number": _("số quyết định"), "year": _("năm")})
+
+        from tdkt.movements.selectors import register_award_source
+        from tdkt.org.models import AwardRecord
+
+        register_award_source(
+            lambda movement: AwardRecord.objects.filter(decision_line__decision__movement=movement)
+        )

@@ -133,10 +133,15 @@ def _has_predecessor(top: UnitSpec, tops: list[UnitSpec]) -> bool:
 
 
 def generate(
-    *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, progress: Progress | None = None
+    *,
+    people: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    with_year: bool = True,
 ) -> dict[str, int]:
-    """Write the demo organisation with `people` people into an empty database. Same seed and size,
-    same rows. Returns the row counts."""
+    """Write the demo organisation with `people` people into an empty database, then (with `with_year`) the
+    year's work through the services (demo/year.py). Same seed and size, same rows. Returns the row
+    counts."""
     say = progress or (lambda _msg: None)
     rng = random.Random(seed)
     with transaction.atomic():
@@ -210,6 +215,10 @@ def generate(
             object_repr=f"Dữ liệu mẫu ({people} cán bộ)",
             changes={"people": people, "seed": seed, **counts},
         )
+    if with_year:
+        from tdkt.demo.year import build_year
+
+        counts |= build_year(seed=seed, progress=say)
     say("Tài khoản dùng thử: " + ", ".join(u for u, *_r in LOGINS))
     return counts
 
@@ -228,7 +237,9 @@ def load_demo_if_empty(people: int | None = None, progress: Progress | None = No
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role label, unit name) of the demo logins present in the database, in LOGINS order."""
-    order = {username: i for i, (username, *_rest) in enumerate(LOGINS)}
+    from tdkt.demo.year import MEMBER_LOGINS
+
+    order = {username: i for i, username in enumerate([u for u, *_rest in LOGINS] + MEMBER_LOGINS)}
     rows = (
         RoleAssignment.objects.filter(user__username__in=order)
         .select_related("user", "unit")

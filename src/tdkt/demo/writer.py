@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from tdkt.demo.catalogue import BATCH
+from tdkt.demo.catalogue import BATCH, OFFICER_UNIT_CODE, REFERENCE_YEAR
 from tdkt.demo.history import Facts
 from tdkt.org.models import (
     AwardRecord,
@@ -119,7 +119,22 @@ class Writers:
         ]
 
 
+# The past year's base-level titles and Giấy khen of the officer's unit are issued by the demo's own
+# review round (demo/year.py), as a unit's would be: the generator leaves them out.
+LEFT_TO_THE_REVIEW = frozenset({"ldtt", "cstd_co_so", "tt_ldtt", "giay_khen"})
+
+
+def _left_to_the_review(a: dict) -> bool:
+    return (
+        a["last"] == REFERENCE_YEAR
+        and a["code"] in LEFT_TO_THE_REVIEW
+        and OFFICER_UNIT_CODE in (a["unit"].code, a["unit"].top.code)
+    )
+
+
 def _add_award(w: Writers, a: dict, person_id=None, collective_id=None) -> None:
+    if _left_to_the_review(a):
+        return
     revoked = a.get("revoked")
     w.award.add(
         person_id=person_id,

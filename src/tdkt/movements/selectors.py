@@ -373,12 +373,23 @@ def registered_subjects(
     return dict(found)
 
 
-def awards_under_movement(movement: Movement) -> QuerySet[AwardRecord]:
-    """The award records made under `movement` ("Đã khen thưởng theo phong trào").
+_AWARD_SOURCES: list = []
 
-    Extension point: the decisions app ties awards to movements and fills this in; until then no award
-    is tied to a movement and the section says so."""
-    return AwardRecord.objects.none()
+
+def register_award_source(fn) -> None:
+    """`fn(movement) -> QuerySet[AwardRecord]`: the decisions app (a layer above) says which award records
+    were made under a movement; this app imports nothing of it."""
+    if fn not in _AWARD_SOURCES:
+        _AWARD_SOURCES.append(fn)
+
+
+def awards_under_movement(movement: Movement) -> QuerySet[AwardRecord]:
+    """The award records made under `movement` ("Đã khen thưởng theo phong trào"), as the registered
+    sources give them (the decisions whose movement it is)."""
+    qs = AwardRecord.objects.none()
+    for fn in _AWARD_SOURCES:
+        qs = qs | fn(movement)
+    return qs
 
 
 def registration_deadlines_due(

@@ -53,6 +53,7 @@ class OrgConfig(AppConfig):
                 "leave.import": _("Nhập thời gian nghỉ từ Excel"),
                 "award.import": _("Nhập khen thưởng đã nhận từ Excel"),
                 "award.revoke": _("Hủy bỏ khen thưởng"),
+                "award.issue": _("Ghi khen thưởng theo quyết định"),
                 "identity.review_open": _("Chuyển Vụ TĐKT xác minh số định danh trùng"),
                 "identity.merge": _("Hợp nhất hai hồ sơ của cùng một người"),
                 "identity.reject": _("Gỡ số định danh không được xác nhận"),

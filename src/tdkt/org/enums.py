@@ -73,6 +73,14 @@ class AwardBasis(models.TextChoices):
     DOI_NGOAI = "doi_ngoai", _("Đối ngoại")
 
 
+class AwardSource(models.TextChoices):
+    """Where an award record came from."""
+
+    IMPORTED = "imported", _("Nhập từ danh sách")
+    ISSUED = "issued", _("Quyết định của hệ thống")
+    RECORDED = "recorded", _("Ghi nhận quyết định cấp trên")
+
+
 class IssuerLevel(models.TextChoices):
     UNIT = "unit", _("Đơn vị")
     MINISTRY = "ministry", _("Bộ, ngành")

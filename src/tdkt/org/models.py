@@ -16,6 +16,7 @@ from tdkt.core.models import TimeStampedModel
 from tdkt.org.enums import (
     AwardBasis,
     AwardCode,
+    AwardSource,
     CollectiveKind,
     DisciplineForm,
     Employment,
@@ -298,6 +299,9 @@ class AwardRecord(TimeStampedModel):
     issuer_level = models.CharField(_("cấp khen"), max_length=20, choices=IssuerLevel.choices, blank=True)
     issuer_name = models.CharField(_("cơ quan khen"), max_length=255, blank=True)
     ground = models.CharField(_("căn cứ xét"), max_length=12, blank=True)
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=AwardSource.choices, default=AwardSource.IMPORTED
+    )
     revoked = models.BooleanField(_("đã huỷ bỏ"), default=False)
     revoked_decision = models.CharField(_("quyết định huỷ bỏ"), max_length=60, blank=True)
     revoked_on = models.DateField(_("ngày huỷ bỏ"), null=True, blank=True)

@@ -19,7 +19,7 @@ from tdkt.core.enums import AuditAction
 from tdkt.core.errors import ServiceError
 from tdkt.core.imports import chunks
 from tdkt.core.text import clean, clean_code, code_problem, fold, name_sort_key
-from tdkt.org.enums import ReviewStatus
+from tdkt.org.enums import AwardSource, ReviewStatus
 from tdkt.org.models import (
     AwardRecord,
     Collective,
@@ -729,7 +729,7 @@ DERIVED_PERSON_TABLES = frozenset({"rulebook.eligibilityresult"})
 
 def _open_review(actor, review_id: int) -> IdentityReview:
     review = (
-        IdentityReview.objects.select_for_update()
+        IdentityReview.objects.select_for_update(of=("self",))
         .select_related("person__current_unit", "holder__current_unit")
         .filter(pk=review_id)
         .first()
@@ -846,3 +846,75 @@ def identity_reject(*, actor, review_id: int, note: str) -> Person | None:
             changes={"id_number": [review.id_number, None], "holder": review.holder_id, "note": note.strip()},
         )
     return person
+
+
+# ---------------------------------------------------------------------------------------------- decisions
+# A decision issued in tdkt (awards app) writes its award records through here, all or none.
+
+
+def award_records_issue(
+    *,
+    actor,
+    rows: list[dict[str, Any]],
+    decision_number: str,
+    decided_on: datetime.date,
+    signer: str,
+    issuer_level: str,
+    issuer_name: str,
+) -> list[AwardRecord]:
+    """One AwardRecord per row ({person_id | collective_id, unit_id, award_code, first_year, last_year,
+    basis}), source "issued". Called inside the caller's transaction; a record that already exists for
+    the same subject, award, year and decision number refuses the whole decision."""
+    records = [
+        AwardRecord(
+            person_id=r.get("person_id"),
+            collective_id=r.get("collective_id"),
+            unit_id=r["unit_id"],
+            award_code=r["award_code"],
+            first_year=r["first_year"],
+            last_year=r["last_year"],
+            basis=r.get("basis") or "cong_trang",
+            ground=r.get("ground") or "",
+            decision_number=decision_number,
+            decided_on=decided_on,
+            signer=signer,
+            issuer_level=issuer_level,
+            issuer_name=issuer_name,
+            source=AwardSource.ISSUED,
+        )
+        for r in rows
+    ]
+    try:
+        with transaction.atomic():
+            AwardRecord.objects.bulk_create(records, batch_size=500)
+    except IntegrityError as exc:
+        raise ServiceError(
+            _(
+                "Không ghi được khen thưởng: một người hoặc tập thể đã có khen thưởng này theo số quyết "
+                "định này."
+            )
+        ) from exc
+    audit_many(
+        actor,
+        [
+            {
+                "event": "award.issue",
+                "obj": a,
+                "action": AuditAction.CREATE,
+                "changes": snapshot(
+                    a,
+                    [
+                        "award_code",
+                        "first_year",
+                        "last_year",
+                        "decision_number",
+                        "decided_on",
+                        "person",
+                        "collective",
+                    ],
+                ),
+            }
+            for a in records
+        ],
+    )
+    return records

@@ -166,6 +166,12 @@ def person_tabs(person: Person, active: str, user) -> list[dict]:
             "url": reverse("rulebook:person_eligibility", args=[person.pk]),
             "perm": "rulebook.view_eligibility",
         },
+        {
+            "key": "reviews",
+            "label": _("Bình xét"),
+            "url": reverse("reviews:person_candidacies", args=[person.pk]),
+            "perm": "reviews.view",
+        },
     ]
     tabs = [tab for tab in tabs if user.has_perm(tab["perm"], person)]
     for tab in tabs:

@@ -1,0 +1,3 @@
+from tdkt.accounts.rules import register
+
+register("awards.view_decision", "awards.draft_decision", "awards.issue_decision")

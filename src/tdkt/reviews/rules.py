@@ -1,0 +1,3 @@
+from tdkt.accounts.rules import register
+
+register("reviews.view", "reviews.manage")

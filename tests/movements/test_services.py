@@ -579,3 +579,29 @@ def test_deadline_reminders_go_to_officers_of_units_that_have_not_registered(tre
     assert by_movement["Thi đua chuyên đề của Vụ B"] == ["officer_b"]
     assert "Dự thảo của Bộ" not in by_movement
     assert registration_deadlines_due(5) == []
+
+
+def test_officers_of_units_that_registered_nobody_are_reminded_once_before_the_deadline(db, tree):
+    import datetime
+
+    from django.utils import timezone
+
+    from tdkt.core.models import Notification
+    from tdkt.movements import services
+    from tdkt.movements.models import Movement, MovementUnit
+    from tests.factories import make_user
+
+    officer_b = make_user("nhac-b", "officer", tree["b"])
+    deadline = timezone.localdate() + datetime.timedelta(days=3)
+    movement = Movement.objects.create(
+        unit=tree["root"], name="Thi đua nhắc hạn", kind="yearly", year=deadline.year, status="launched",
+        award_codes=["ldtt"], registration_deadline=deadline,
+    )  # fmt: skip
+    MovementUnit.objects.create(movement=movement, unit=tree["root"])
+
+    first = services.remind_registration_deadlines()
+    second = services.remind_registration_deadlines()
+
+    assert first >= 1 and second == 0
+    n = Notification.objects.get(user=officer_b, kind="movement.deadline")
+    assert "Thi đua nhắc hạn" in n.title and deadline.strftime("%d/%m/%Y") in n.title

@@ -25,6 +25,15 @@ class MovementsConfig(AppConfig):
         from tdkt.movements.selectors import dashboard_panels
 
         register_panels(dashboard_panels)
+
+        import datetime
+
+        from tdkt.core.periodic import periodic
+        from tdkt.movements.services import remind_registration_deadlines
+
+        periodic("movements.registration_deadlines", every=datetime.timedelta(hours=1))(
+            remind_registration_deadlines
+        )
         register_events(
             {
                 "movement.create": _("Soạn phong trào thi đua"),

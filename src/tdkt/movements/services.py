@@ -705,3 +705,28 @@ def registration_transition(*, actor, registration_id: int, action: str, reason:
                 dedupe_key=f"registration:{registration.pk}:{action}",
             )
     return registration
+
+
+def remind_registration_deadlines(*, now=None) -> int:
+    """Periodic: remind the officers of units that have registered nobody, a week before the deadline
+    of a launched movement (once per movement, deadline and user)."""
+    from django.urls import reverse
+
+    from tdkt.core.notifications import notify
+    from tdkt.movements.selectors import registration_deadlines_due
+
+    today = timezone.localdate(now) if now else timezone.localdate()
+    sent = 0
+    for movement, users in registration_deadlines_due(7, today=today):
+        sent += len(
+            notify(
+                users=users,
+                kind="movement.deadline",
+                title=_("Sắp hết hạn đăng ký thi đua: %(name)s (hạn %(day)s)")
+                % {"name": movement.name, "day": movement.registration_deadline.strftime("%d/%m/%Y")},
+                url=reverse("movements:movement_detail", args=[movement.pk]),
+                body=_("Đơn vị của bạn chưa đăng ký cá nhân, tập thể nào cho phong trào này."),
+                dedupe_key=f"movement:{movement.pk}:deadline:{movement.registration_deadline.isoformat()}",
+            )
+        )
+    return sent

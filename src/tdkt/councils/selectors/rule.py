@@ -113,7 +113,9 @@ class VoteRule:
         if self.confirmed:
             return cite
         # the ministry's council: the decree's old level; a unit's: a default the agency confirms
-        note = UNCONFIRMED if self.level == "ministry" else _("giá trị mặc định, cơ quan xác nhận theo quy chế")
+        note = (
+            UNCONFIRMED if self.level == "ministry" else _("giá trị mặc định, cơ quan xác nhận theo quy chế")
+        )
         return f"{cite} — {note}"
 
     @property

@@ -170,3 +170,28 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """A day of the working-day calendar an admin added (next year's notice) or corrected. It takes
+    precedence over the data file core/data/calendar.yaml on the same date (tdkt.core.calendar)."""
+
+    class Kind(models.TextChoices):
+        # the same codes as the data file (tdkt.core.calendar_data), plus `workday` to correct it
+        HOLIDAY = "holiday", _("Ngày nghỉ lễ, Tết")
+        SWAP_OFF = "swap_off", _("Ngày nghỉ do hoán đổi")
+        MAKEUP = "makeup", _("Ngày làm bù")
+        WORKDAY = "workday", _("Ngày làm việc (sửa dữ liệu)")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255)
+    source = models.CharField(_("căn cứ"), max_length=255)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày trong lịch làm việc")
+        verbose_name_plural = _("ngày trong lịch làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tdkt.core import jobs, views, views_notifications
+from tdkt.core import jobs, views, views_calendar, views_notifications
 
 app_name = "core"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
         name="notification_open",
     ),
     path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/add/", views_calendar.calendar_add, name="calendar_add"),
+    path("calendar/<int:pk>/remove/", views_calendar.calendar_remove, name="calendar_remove"),
 ]

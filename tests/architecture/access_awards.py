@@ -1,5 +1,6 @@
 """Access table of the decisions (issue 8): read by those who read the unit's review; issued by the
-unit head of the issuing unit only; a decision of another unit reads as nonexistent (404).
+unit head of the issuing unit or a leader whose scope holds it (the ministry's decisions are the
+minister's: issue 9); a decision of another unit reads as nonexistent (404).
 
 Targets: a — a draft decision of department A; b — a draft of department B.
 """
@@ -20,7 +21,7 @@ MATRIX = """
 awards:decision_list             GET    -       all A   A   A   A   A   403 A   403 403 403 log
 awards:decision_detail           GET    a       200 200 200 200 200 200 403 200 403 403 403 log
 awards:decision_detail           GET    b       200 404 404 404 404 404 403 404 403 403 403 log
-awards:decision_detail           POST   a       302 404 404 302 404 404 403 404 403 403 403 log
+awards:decision_detail           POST   a       302 404 404 302 404 302 403 404 403 403 403 log
 awards:decision_detail           POST   b       302 404 404 404 404 404 403 404 403 403 403 log
 awards:decision_file             GET    a       200 200 200 200 200 200 403 200 403 403 403 log
 awards:decision_file             GET    b       200 404 404 404 404 404 403 404 403 403 403 log

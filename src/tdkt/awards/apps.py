@@ -14,9 +14,22 @@ class AwardsConfig(AppConfig):
             {
                 "decision.draft": _("Lập dự thảo quyết định khen thưởng"),
                 "decision.issue": _("Ban hành quyết định khen thưởng"),
+                "decision.signed_upload": _("Lưu bản quyết định đã ký số"),
+                "certificate_layout.change": _("Sửa mẫu in bằng khen, giấy khen"),
             }
         )
-        register_details({"lines": _("số dòng"), "number": _("số quyết định"), "year": _("năm")})
+        register_details(
+            {
+                "lines": _("số dòng"),
+                "number": _("số quyết định"),
+                "year": _("năm"),
+                "signed_by": _("người ký số"),
+                "file": _("tệp"),
+                "size": _("dung lượng"),
+                "sha256": _("mã kiểm tra"),
+                "trusted": _("chứng thư tin cậy"),
+            }
+        )
 
         from tdkt.movements.selectors import register_award_source
         from tdkt.org.models import AwardRecord

@@ -1,11 +1,15 @@
-"""Contexts of the decision's Word and PDF (rendered by core/documents.py)."""
+"""Contexts of the decision's Word and PDF (rendered by core/documents.py); the PDFs of an issued
+decision (the decision, its certificates) are signed with the agency's certificate when one is
+configured (core/signing.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from tdkt.core.documents import dmy, render_docx, render_pdf
+from tdkt.awards.enums import DecisionStatus
+from tdkt.core import signing
+from tdkt.core.documents import dmy, join_vi, render_docx, render_pdf
 from tdkt.org.enums import TITLE_CODES
 from tdkt.org.models import Unit
 from tdkt.rulebook import services as rulebook
@@ -31,15 +35,17 @@ def decision_context(decision, lines) -> dict:
     parent = unit.parent.name if unit.parent_id else ""
     people = sum(1 for line in lines if line.person_id)
     collectives = len(lines) - people
-    has_titles = any(line.award_code in TITLE_CODES for line in lines)
-    has_forms = any(line.award_code not in TITLE_CODES for line in lines)
-    what = (
-        _("công nhận danh hiệu thi đua và tặng Giấy khen")
-        if has_titles and has_forms
-        else _("công nhận danh hiệu thi đua")
-        if has_titles
-        else _("tặng Giấy khen")
-    )
+    # what Article 1 does, named from the lines: "công nhận danh hiệu Lao động tiên tiến, Chiến sĩ thi
+    # đua cơ sở và tặng Giấy khen"; a minister's decision "tặng Bằng khen …" likewise
+    codes = list(dict.fromkeys(line.award_code for line in lines))
+    titles = [rulebook.award_name(c) for c in codes if c in TITLE_CODES]
+    forms = [rulebook.award_name(c) for c in codes if c not in TITLE_CODES]
+    parts = []
+    if titles:
+        parts.append(_("công nhận danh hiệu %(names)s") % {"names": join_vi(titles)})
+    if forms:
+        parts.append(_("tặng %(names)s") % {"names": join_vi(forms)})
+    what = _(" và ").join(parts)
     who = []
     if people:
         who.append(_("%(n)s cá nhân") % {"n": people})
@@ -99,5 +105,14 @@ def decision_docx(decision, lines) -> bytes:
     return render_docx(DOCX, decision_context(decision, lines))
 
 
+def sign_issued(pdf: bytes, decision, reason: str) -> bytes:
+    """`pdf` signed as PAdES with the agency's certificate when one is configured and the decision is
+    issued; a draft is never signed (it is not yet an official document)."""
+    if decision.status != DecisionStatus.ISSUED or not signing.signing_enabled():
+        return pdf
+    return signing.sign_pdf(pdf, reason=reason, location=place_of(decision.issuer_unit))
+
+
 def decision_pdf(decision, lines) -> bytes:
-    return render_pdf(PDF, decision_context(decision, lines))
+    pdf = render_pdf(PDF, decision_context(decision, lines))
+    return sign_issued(pdf, decision, _("Ban hành Quyết định số %(ref)s") % {"ref": decision.reference})

@@ -45,6 +45,11 @@ class Decision(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+    # the digitally signed PDF sent back, verified intact (core/signing.py); stored under a random name
+    # (core.uploads.storage_name) and served only by the view that checks the permission
+    signed_file = models.FileField(_("bản quyết định đã ký số"), upload_to="decisions/%Y/", blank=True)
+    signed_by = models.CharField(_("người ký số"), max_length=255, blank=True)
+    signed_verified_at = models.DateTimeField(_("kiểm tra chữ ký lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-created_at"]
@@ -110,3 +115,64 @@ class DecisionLine(models.Model):
                 fields=["decision", "collective", "award_code"], name="uniq_decision_collective_award"
             ),
         ]
+
+
+# --- Certificates (Bằng khen, Giấy khen) --------------------------------------------------------------
+# The choices live beside the model they describe; enums.py of the app holds the decision's.
+
+
+class CertificateMode(models.TextChoices):
+    FULL = "full", _("In toàn bộ (giấy trắng)")
+    BLANK = "blank", _("In lên phôi in sẵn")
+
+
+class PageSize(models.TextChoices):
+    A4 = "A4", "A4"
+    A3 = "A3", "A3"
+
+
+class Orientation(models.TextChoices):
+    LANDSCAPE = "landscape", _("Ngang")
+    PORTRAIT = "portrait", _("Dọc")
+
+
+class CertificateLayout(TimeStampedModel):
+    """How the certificate of one award code is printed: the whole sheet drawn (`full`), or only the
+    variable fields at positions in millimetres on the agency's pre-printed blanks (`blank`).
+
+    `positions` maps a field name (certificates.FIELDS) to {"x", "y", "size", "align", "width",
+    "enabled"}: x and y in mm from the sheet's top left corner (y is the text's baseline), the font size
+    in points, the alignment around x, the widest the text may run in mm. `offset_x_mm`/`offset_y_mm`
+    move everything printed, to correct the printer's own shift."""
+
+    award_code = models.CharField(
+        _("danh hiệu, hình thức"), max_length=30, choices=AwardCode.choices, unique=True
+    )
+    mode = models.CharField(
+        _("cách in"), max_length=10, choices=CertificateMode.choices, default=CertificateMode.FULL
+    )
+    title = models.CharField(_("tên hình thức in trên bằng"), max_length=60)
+    authority = models.CharField(
+        _("người, cơ quan khen"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống: ghi theo quyết định, ví dụ “THỦ TRƯỞNG VỤ A”."),
+    )
+    page_size = models.CharField(_("khổ giấy"), max_length=2, choices=PageSize.choices, default=PageSize.A4)
+    orientation = models.CharField(
+        _("hướng giấy"), max_length=10, choices=Orientation.choices, default=Orientation.LANDSCAPE
+    )
+    offset_x_mm = models.DecimalField(_("dịch ngang (mm)"), max_digits=4, decimal_places=1, default=0)
+    offset_y_mm = models.DecimalField(_("dịch dọc (mm)"), max_digits=4, decimal_places=1, default=0)
+    positions = models.JSONField(_("vị trí các trường"), default=dict, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["award_code"]
+        verbose_name = _("mẫu in bằng khen, giấy khen")
+        verbose_name_plural = _("mẫu in bằng khen, giấy khen")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_mode_display()})"

@@ -19,11 +19,11 @@ from tdkt.awards.models import Decision, DecisionLine
 from tdkt.awards.workflow import next_status
 from tdkt.core.audit import audit
 from tdkt.core.errors import ServiceError
-from tdkt.core.text import clean
+from tdkt.core.text import clean, is_digits
 from tdkt.org import services as org_services
 from tdkt.org.enums import IssuerLevel
 from tdkt.org.models import AwardRecord, Unit
-from tdkt.rulebook.services import award_name, unit_may_decide
+from tdkt.rulebook.services import award_name, may_decide
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,30 @@ def decision_draft(
     subject: str,
     lines: list[LineSpec],
     movement_id: int | None = None,
+    level: str = IssuerLevel.UNIT,
 ) -> Decision:
-    """A draft decision of the unit's head for titles and forms within the unit's authority."""
+    """A draft decision of the unit's head (or, `level` ministry, of the minister) for the titles and
+    forms within that authority (rulebook.services.may_decide)."""
     if not lines:
         raise ServiceError(_("Quyết định cần ít nhất một người hoặc tập thể được khen thưởng."))
     unit = Unit.objects.get(pk=issuer_unit_id)
     require_perm(actor, "awards.draft_decision", unit)
-    beyond = sorted({spec.award_code for spec in lines if not unit_may_decide(spec.award_code, year)})
+    beyond = sorted({spec.award_code for spec in lines if not may_decide(level, spec.award_code, year)})
     if beyond:
         raise ServiceError(
             _(
-                "%(awards)s vượt thẩm quyền quyết định của thủ trưởng đơn vị; hãy lập hồ sơ đề nghị cấp "
-                "trên khen thưởng."
+                "%(awards)s vượt thẩm quyền quyết định của %(who)s; hãy lập hồ sơ đề nghị cấp trên khen "
+                "thưởng."
             )
-            % {"awards": ", ".join(award_name(c) for c in beyond)}
+            % {
+                "awards": ", ".join(award_name(c) for c in beyond),
+                "who": _("thủ trưởng đơn vị") if level == IssuerLevel.UNIT else _("Bộ trưởng"),
+            }
         )
     with transaction.atomic():
         decision = Decision.objects.create(
             issuer_unit=unit,
-            level=IssuerLevel.UNIT,
+            level=level,
             year=year,
             subject=clean(subject)[:255],
             movement_id=movement_id,
@@ -93,7 +98,7 @@ def _check_header(number: str, symbol: str, decided_on, signer_name: str) -> tup
     number, symbol, signer_name = clean(number), clean(symbol).upper(), clean(signer_name)
     if not number:
         raise ServiceError(_("Hãy ghi số quyết định."), field="number")
-    if not number.isdigit():
+    if not is_digits(number) or len(number) > 9:
         raise ServiceError(_("Số quyết định chỉ gồm chữ số, ví dụ 15."), field="number")
     if not symbol:
         raise ServiceError(_("Hãy ghi ký hiệu quyết định, ví dụ QĐ-VPB."), field="symbol")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tdkt.councils",
     "tdkt.awards",
     "tdkt.reviews",
+    "tdkt.dossiers",
     "tdkt.clusters",
     "tdkt.demo",
 ]
@@ -185,10 +186,28 @@ FORMAT_MODULE_PATH = ["tdkt.core.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (dossier papers, movement attachments, signed PDFs) go through Django's storage API:
+# a local folder by default, or an S3-compatible bucket (MinIO, Viettel/FPT object storage) when
+# TDKT_S3_BUCKET is set (pip install "tdkt[s3]"); the bucket's keys and endpoint come from the
+# environment too, never from code.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env_str("TDKT_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("TDKT_S3_BUCKET", ""),
+            "endpoint_url": env_str("TDKT_S3_ENDPOINT", "") or None,
+            "region_name": env_str("TDKT_S3_REGION", "") or None,
+            "access_key": env_str("TDKT_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("TDKT_S3_SECRET_KEY", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
@@ -199,6 +218,14 @@ TDKT_PLACE = env_str("TDKT_PLACE", "Hà Nội")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TDKT_IMPORT_MAX_BYTES = env_int("TDKT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Signing of issued decisions and certificates (PAdES, core/signing.py); unset: PDFs are not signed.
+# TDKT_SIGNING_TRUST: PEM/DER roots (a file or a folder) trusted when verifying a signed PDF sent back.
+TDKT_SIGNING_P12 = env_str("TDKT_SIGNING_P12") or None
+TDKT_SIGNING_P12_PASSWORD = env_str("TDKT_SIGNING_P12_PASSWORD") or None
+TDKT_SIGNING_TRUST = env_str("TDKT_SIGNING_TRUST") or None
+TDKT_SIGNED_PDF_MAX_BYTES = env_int("TDKT_SIGNED_PDF_MAX_BYTES", 20 * 1024 * 1024)
+# one paper of a proposal dossier (a scanned confirmation, evidence)
+TDKT_DOSSIER_FILE_MAX_BYTES = env_int("TDKT_DOSSIER_FILE_MAX_BYTES", 20 * 1024 * 1024)
 # The extent a sheet may have (its last valued cell) and what an Office package may hold when
 # unpacked: checked before anything large is read (core/ooxml.py, core/spreadsheet.py).
 TDKT_IMPORT_MAX_ROWS = env_int("TDKT_IMPORT_MAX_ROWS", 200_000)

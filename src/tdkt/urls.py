@@ -15,6 +15,7 @@ urlpatterns = [
     path("reviews/", include("tdkt.reviews.urls")),
     path("councils/", include("tdkt.councils.urls")),
     path("awards/", include("tdkt.awards.urls")),
+    path("dossiers/", include("tdkt.dossiers.urls")),
 ]
 
 handler403 = "tdkt.core.errorviews.forbidden"

@@ -47,7 +47,19 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
         {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.INSPECTOR}
     ),
     "awards.draft_decision": frozenset({R.SPECIALIST, R.OFFICER}),
-    "awards.issue_decision": frozenset({R.UNIT_HEAD}),
+    # a unit head issues the unit's decisions; a leader of the ministry (held at the top) the ministry's
+    "awards.issue_decision": frozenset({R.UNIT_HEAD, R.LEADER}),
+    # the print layouts of Bằng khen / Giấy khen on the agency's blanks: the ministry's TĐKT department
+    "awards.manage_certificates": frozenset({R.SPECIALIST}),
+    # proposal dossiers (issue 9): the unit's officer prepares, its head approves; the ministry's TĐKT
+    # department appraises every unit's and never edits what it appraises (separation of duties: the
+    # department's own proposals are prepared by an officer of its unit); a leader of the ministry signs
+    # what goes to the State
+    "dossiers.view": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
+    "dossiers.prepare": frozenset({R.OFFICER}),
+    "dossiers.approve": frozenset({R.UNIT_HEAD}),
+    "dossiers.appraise": frozenset({R.SPECIALIST}),
+    "dossiers.sign": frozenset({R.LEADER}),
     "core.view_audit": frozenset(),
     "core.view_job": frozenset({R.SPECIALIST, R.OFFICER}),
 }

@@ -216,9 +216,11 @@ def generate(
             changes={"people": people, "seed": seed, **counts},
         )
     if with_year:
+        from tdkt.demo.dossiers import build_dossiers
         from tdkt.demo.year import build_year
 
         counts |= build_year(seed=seed, progress=say)
+        counts |= build_dossiers(seed=seed, progress=say)
     say("Tài khoản dùng thử: " + ", ".join(u for u, *_r in LOGINS))
     return counts
 
@@ -237,9 +239,11 @@ def load_demo_if_empty(people: int | None = None, progress: Progress | None = No
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role label, unit name) of the demo logins present in the database, in LOGINS order."""
+    from tdkt.demo.dossiers import MINISTRY_MEMBER_LOGINS
     from tdkt.demo.year import MEMBER_LOGINS
 
-    order = {username: i for i, username in enumerate([u for u, *_rest in LOGINS] + MEMBER_LOGINS)}
+    logins = [u for u, *_rest in LOGINS] + MEMBER_LOGINS + MINISTRY_MEMBER_LOGINS
+    order = {username: i for i, username in enumerate(logins)}
     rows = (
         RoleAssignment.objects.filter(user__username__in=order)
         .select_related("user", "unit")

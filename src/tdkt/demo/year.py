@@ -93,6 +93,8 @@ def _logins(chair: Person, members: list[Person], secretary: Person, unit: Unit)
     password = make_password(DEMO_PASSWORD)
     Person.objects.filter(pk=chair.pk).update(user=_user("thutruong"))
     Person.objects.filter(pk=secretary.pk).update(user=_user("canbo"))
+    # the officer's account carries the name of the person it is linked to (the council's secretary)
+    User.objects.filter(username="canbo").update(full_name=secretary.full_name)
     for username, p in zip(MEMBER_LOGINS, members, strict=True):
         user = User.objects.create(
             username=username, password=password, full_name=p.full_name, is_active=True

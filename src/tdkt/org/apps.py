@@ -54,6 +54,7 @@ class OrgConfig(AppConfig):
                 "award.import": _("Nhập khen thưởng đã nhận từ Excel"),
                 "award.revoke": _("Hủy bỏ khen thưởng"),
                 "award.issue": _("Ghi khen thưởng theo quyết định"),
+                "award.record": _("Ghi khen thưởng theo quyết định của cấp trên"),
                 "identity.review_open": _("Chuyển Vụ TĐKT xác minh số định danh trùng"),
                 "identity.merge": _("Hợp nhất hai hồ sơ của cùng một người"),
                 "identity.reject": _("Gỡ số định danh không được xác nhận"),

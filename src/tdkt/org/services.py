@@ -18,7 +18,7 @@ from tdkt.core.audit import audit, audit_many, diff, snapshot
 from tdkt.core.enums import AuditAction
 from tdkt.core.errors import ServiceError
 from tdkt.core.imports import chunks
-from tdkt.core.text import clean, clean_code, code_problem, fold, name_sort_key
+from tdkt.core.text import clean, clean_code, code_problem, fold, is_digits, name_sort_key
 from tdkt.org.enums import AwardSource, ReviewStatus
 from tdkt.org.models import (
     AwardRecord,
@@ -134,7 +134,7 @@ def _id_claim(id_number: str | None, exclude_pk: int | None, *, actor, action: s
     nothing a fresh number would not tell them (no error, no different wording, no delay)."""
     if not id_number:
         return None
-    if not id_number.isdigit() or len(id_number) not in (9, 12):
+    if not is_digits(id_number) or len(id_number) not in (9, 12):
         raise ServiceError(
             _("Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số CMND cũ)."), field="id_number"
         )
@@ -918,3 +918,45 @@ def award_records_issue(
         ],
     )
     return records
+
+
+def award_records_record(
+    *,
+    actor,
+    row: dict[str, Any],
+    decision_number: str,
+    decided_on: datetime.date,
+    signer: str,
+    issuer_level: str,
+    issuer_name: str,
+) -> AwardRecord:
+    """An award decided above the agency (the State) and recorded here from its decision: source
+    "recorded from above". Called inside the caller's transaction; a duplicate refuses."""
+    record = AwardRecord(
+        person_id=row.get("person_id"),
+        collective_id=row.get("collective_id"),
+        unit_id=row["unit_id"],
+        award_code=row["award_code"],
+        first_year=row["first_year"],
+        last_year=row["last_year"],
+        basis=row.get("basis") or "cong_trang",
+        decision_number=decision_number,
+        decided_on=decided_on,
+        signer=signer,
+        issuer_level=issuer_level,
+        issuer_name=issuer_name,
+        source=AwardSource.RECORDED,
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        raise ServiceError(_("Khen thưởng này đã được ghi theo số quyết định này.")) from exc
+    audit(
+        actor,
+        "award.record",
+        record,
+        action=AuditAction.CREATE,
+        changes=snapshot(record, ["award_code", "first_year", "last_year", "decision_number", "decided_on"]),
+    )
+    return record

@@ -6,18 +6,12 @@ unconfirmed ones say so on the settings page), never from this module.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from tdkt.org.enums import TITLE_CODES
 from tdkt.rulebook import services as rulebook
-
-RATIO_CAPS = (
-    # (setting, the capped award, the award it is a share of)
-    ("cstd_co_so.ratio_cap", "cstd_co_so", "ldtt"),
-)
 
 
 @dataclass(frozen=True)
@@ -54,71 +48,39 @@ def vote_rule(review):
     return council_vote_rule(review.unit)
 
 
-def _percent(x: float) -> str:
-    text = f"{x * 100:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
-
-
 def person_counts(included) -> dict[str, int]:
-    """Included individual candidates per award code."""
+    """Included candidates per award code."""
     counts: dict[str, int] = {}
     for c in included:
-        if c.person_id:
-            counts[c.award_code] = counts.get(c.award_code, 0) + 1
+        counts[c.award_code] = counts.get(c.award_code, 0) + 1
     return counts
 
 
 def cap_problems(review, included) -> list[Problem]:
-    counts = person_counts(included)
-    problems = []
-    for key, capped, base in RATIO_CAPS:
-        ratio = rulebook.setting_value(key, review.year)
-        if ratio in (None, ""):
-            continue
-        allowed = math.floor(float(ratio) * counts.get(base, 0) + 1e-9)
-        have = counts.get(capped, 0)
-        if have > allowed:
-            problems.append(
-                Problem(
-                    "cap",
-                    _(
-                        "Số %(capped)s (%(have)s) vượt tỷ lệ %(ratio)s số %(base)s (%(n)s người → tối đa "
-                        "%(allowed)s) — %(cite)s."
-                    )
-                    % {
-                        "capped": rulebook.award_name(capped),
-                        "have": have,
-                        "ratio": _percent(float(ratio)),
-                        "base": rulebook.award_name(base),
-                        "n": counts.get(base, 0),
-                        "allowed": allowed,
-                        "cite": rulebook.setting_citation(key, review.year),
-                    },
-                )
-            )
-    return problems
+    return [
+        Problem("cap", row.message)
+        for row in rulebook.cap_rows(person_counts(included), review.year)
+        if row.exceeded
+    ]
 
 
 def caps_summary(review, counts: dict[str, int]) -> list[dict]:
-    """Each cap of the regime with its live figures (`counts`: included individuals per award code), for
+    """Each cap of the regime with its live figures (`counts`: included candidates per award code), for
     the round's page, exceeded or not."""
-    rows = []
-    for key, capped, base in RATIO_CAPS:
-        ratio = rulebook.setting_value(key, review.year)
-        allowed = None if ratio in (None, "") else math.floor(float(ratio) * counts.get(base, 0) + 1e-9)
-        rows.append(
-            {
-                "capped": rulebook.award_name(capped),
-                "base": rulebook.award_name(base),
-                "have": counts.get(capped, 0),
-                "base_count": counts.get(base, 0),
-                "ratio": None if allowed is None else _percent(float(ratio)),
-                "allowed": allowed,
-                "exceeded": allowed is not None and counts.get(capped, 0) > allowed,
-                "cite": rulebook.setting_citation(key, review.year),
-            }
-        )
-    return rows
+    return [
+        {
+            "capped": rulebook.award_name(row.cap.capped),
+            "base": rulebook.award_name(row.cap.base),
+            "have": row.have,
+            "base_count": row.base_count,
+            "ratio": row.ratio_text or None,
+            "allowed": row.allowed,
+            "exceeded": row.exceeded,
+            "cite": row.cite,
+        }
+        for row in rulebook.cap_rows(counts, review.year)
+        if not row.cap.base_from_records
+    ]
 
 
 def registration_required(year: int) -> bool:

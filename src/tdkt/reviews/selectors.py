@@ -85,11 +85,6 @@ def own_candidacies(person_id: int) -> list[Candidate]:
 
 
 def included_person_counts(review: ReviewRound) -> dict[str, int]:
-    """Included individual candidates per award code (one query): what the caps are computed on."""
-    rows = (
-        review.candidates.filter(included=True, person__isnull=False)
-        .order_by()
-        .values("award_code")
-        .annotate(n=Count("id"))
-    )
+    """Included candidates per award code (one query): what the caps are computed on."""
+    rows = review.candidates.filter(included=True).order_by().values("award_code").annotate(n=Count("id"))
     return {r["award_code"]: r["n"] for r in rows}

@@ -6,6 +6,7 @@ import datetime
 import functools
 import gc
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from tdkt.core.audit import audit
 from tdkt.core.enums import AuditAction, JobStatus
 from tdkt.core.errors import ServiceError
 from tdkt.core.models import AuditEvent, Job
+from tdkt.core.text import is_digits
 from tdkt.org.models import AwardRecord, Collective, Discipline, Evaluation, Initiative, Leave, Person, Unit
 from tdkt.rulebook.adapters import (
     SubjectRow,
@@ -156,7 +158,7 @@ def parse_setting_value(definition: SettingDef, raw: Any) -> Any:
             raise ServiceError(_("Tỷ lệ phải từ 0 đến 100%."), field="value")
         return round(value, 4)
     if kind == "int":
-        if not text.isdigit():
+        if not is_digits(text):
             raise ServiceError(_("Nhập một số nguyên không âm."), field="value")
         value = int(text)
         if value > 100:
@@ -692,3 +694,100 @@ def setting_citation(key: str, year: int) -> str:
     regime = regime_for_year(year)
     s = regime.settings.get(key)
     return rulebook_text(getattr(s, "cite", "") or "") if s is not None else ""
+
+
+# ---------------------------------------------------------------- caps and intervals
+
+
+@dataclass(frozen=True)
+class RatioCap:
+    setting: str
+    capped: str  # the award whose number is capped
+    base: str  # the award it is a share of
+    base_from_records: bool = False  # the base is the year's awards received, not the list's own
+
+
+RATIO_CAPS = (
+    RatioCap("cstd_co_so.ratio_cap", "cstd_co_so", "ldtt"),
+    RatioCap("co_thi_dua_cp.ratio_cap", "co_thi_dua_cp", "co_thi_dua_bo", base_from_records=True),
+)
+
+
+@dataclass(frozen=True)
+class CapRow:
+    cap: RatioCap
+    have: int
+    base_count: int
+    ratio: float | None
+    allowed: int | None
+    cite: str
+
+    @property
+    def exceeded(self) -> bool:
+        return self.allowed is not None and self.have > self.allowed
+
+    @property
+    def ratio_text(self) -> str:
+        return _percent(self.ratio) if self.ratio is not None else ""
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Số %(capped)s (%(have)s) vượt tỷ lệ %(ratio)s số %(base)s (%(n)s → tối đa %(allowed)s) — "
+            "%(cite)s."
+        ) % {
+            "capped": award_name(self.cap.capped),
+            "have": self.have,
+            "ratio": self.ratio_text,
+            "base": award_name(self.cap.base),
+            "n": self.base_count,
+            "allowed": self.allowed,
+            "cite": self.cite,
+        }
+
+
+def cap_rows(counts: dict[str, int], year: int) -> list[CapRow]:
+    """Each ratio cap of the regime of `year`, with the live figures of `counts` (award code -> number):
+    the one computation of caps, for a review's list and a dossier's gate alike."""
+    rows = []
+    for cap in RATIO_CAPS:
+        ratio = setting_value(cap.setting, year)
+        base = counts.get(cap.base, 0)
+        allowed = None if ratio in (None, "") else math.floor(float(ratio) * base + 1e-9)
+        rows.append(
+            CapRow(
+                cap=cap,
+                have=counts.get(cap.capped, 0),
+                base_count=base,
+                ratio=None if ratio in (None, "") else float(ratio),
+                allowed=allowed,
+                cite=setting_citation(cap.setting, year),
+            )
+        )
+    return rows
+
+
+def min_interval_years(code: str, year: int) -> int | None:
+    """The minimum years between two awards of the same form, where the rulebook gives one."""
+    regime = regime_for_year(year)
+    award = regime.awards.get(code)
+    interval = award.definition.min_interval if award is not None else None
+    if interval is None:
+        return None
+    value = setting_value(interval.setting, year) if interval.setting else interval.value
+    return int(value) if value not in (None, "") else None
+
+
+def needs_council_vote(code: str, year: int) -> bool:
+    """Whether the ministry's council votes by secret ballot on the form (a `council_vote` step)."""
+    regime = regime_for_year(year)
+    award = regime.awards.get(code)
+    return bool(award) and any(p.get("condition") == "council_vote" for p in award.pending)
+
+
+# the levels whose head decides an award: a unit decides the base-level forms, the ministry its own
+DECIDES = {"unit": frozenset({"co_so"}), "ministry": frozenset({"co_so", "bo"})}
+
+
+def may_decide(issuer_level: str, code: str, year: int) -> bool:
+    return award_level(code, year) in DECIDES.get(issuer_level, frozenset())

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from tdkt.core.errors import ServiceError
+from tdkt.core.http import attachment
 from tdkt.councils import selectors
 from tdkt.councils.models import Ballot, Council, CouncilMember, Meeting
 
@@ -55,7 +56,4 @@ def _form_errors(request, form) -> None:
 
 
 def _file(data: bytes, kind: str, stem: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=KINDS[kind])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(data, f"{stem}.{kind}", KINDS[kind])

@@ -90,11 +90,21 @@ class ValueWithCite(_Model):
 
 
 class Component(_Model):
+    """A paper of a proposal dossier. `code` identifies it across forms (the checklist merges the papers
+    of every nomination's form by code); `per` says whether the dossier has one or each nomination has
+    its own; `generated` papers are drafted by the system (editable as Word); `stage` says who provides
+    it: the proposing unit, or the ministry when it sends the dossier on to the State."""
+
     name_vi: str
+    code: str
     template: str | None = None
     cite: str
     source: str | None = None
     applies_to: Literal["individual", "collective", "both"] = "both"
+    per: Literal["dossier", "nomination"] = "dossier"
+    generated: bool = False
+    stage: Literal["unit", "ministry"] = "unit"
+    required: bool = True
 
 
 class Deadline(_Model):
@@ -148,4 +158,10 @@ class RegimeFile(_Model):
     sources: list[Source]
     transitional: list[Transitional] = Field(default_factory=list)
     settings: list[Setting] = Field(default_factory=list)
+    # the papers of a dossier whose form names none of its own, and the time limits of each step of a
+    # dossier's path (working days), where a form names none
+    dossier_defaults: list[Component] = Field(default_factory=list)
+    # the shorter dossier of the simplified procedure (thủ tục đơn giản), for any form
+    dossier_simplified: list[Component] = Field(default_factory=list)
+    dossier_steps: list[Deadline] = Field(default_factory=list)
     awards: dict[str, AwardDef]

@@ -1,23 +1,60 @@
-"""The menu shows each role what it may open, and marks the page the user is on."""
+"""The menu shows each role what it may open, groups the year's work and the administration in
+dropdowns, hides a group with nothing in it, and marks the page the user is on and its group."""
 
 import pytest
 
 from tests.factories import make_user, person
 
 
-def _menu(client, user, path="/"):
+def _nav(client, user, path="/"):
     client.force_login(user)
     response = client.get(path)
     assert response.status_code == 200
-    return {str(i["label"]): i["active"] for i in response.context["nav_items"]}
+    return list(response.context["nav_items"])
+
+
+def _menu(client, user, path="/"):
+    """{label: active} of every top-level entry, group and entry inside a group."""
+    menu = {}
+    for item in _nav(client, user, path):
+        menu[str(item["label"])] = item["active"]
+        for child in item.get("children", ()):
+            menu[str(child["label"])] = child["active"]
+    return menu
+
+
+def _groups(client, user, path="/"):
+    """{group label: [entry labels]}"""
+    return {
+        str(i["label"]): [str(c["label"]) for c in i["children"]]
+        for i in _nav(client, user, path)
+        if i.get("children")
+    }
 
 
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("officer", {"Đơn vị", "Cán bộ", "Xét khen thưởng", "Nhập dữ liệu"}, {"Nhật ký"}),
-        ("leader", {"Đơn vị", "Cán bộ", "Xét khen thưởng"}, {"Nhập dữ liệu", "Nhật ký"}),
-        ("portal_editor", {"Quy định TĐKT"}, {"Đơn vị", "Cán bộ", "Xét khen thưởng", "Nhập dữ liệu"}),
+        (
+            "officer",
+            {"Đơn vị", "Cán bộ", "Phong trào", "Ứng viên", "Đợt bình xét", "Hội đồng TĐKT", "Nhập dữ liệu"},
+            {"Nhật ký", "Khoá đăng nhập", "Xác minh số định danh", "Cài đặt quy định"},
+        ),
+        (
+            "leader",
+            {"Đơn vị", "Cán bộ", "Ứng viên", "Quyết định"},
+            {"Nhập dữ liệu", "Nhật ký", "Quản trị", "Xác minh số định danh"},
+        ),
+        (
+            "specialist",
+            {"Bình xét", "Quản trị", "Nhập dữ liệu", "Xác minh số định danh"},
+            {"Nhật ký", "Khoá đăng nhập", "Cài đặt quy định"},
+        ),
+        (
+            "portal_editor",
+            {"Quy định TĐKT"},
+            {"Đơn vị", "Cán bộ", "Bình xét", "Ứng viên", "Quản trị", "Nhập dữ liệu", "Phiếu bầu của tôi"},
+        ),
     ],
 )
 def test_menu_follows_the_role(client, tree, role, shown, hidden):
@@ -26,16 +63,121 @@ def test_menu_follows_the_role(client, tree, role, shown, hidden):
     assert not (hidden & set(menu))
 
 
-def test_staff_sees_their_own_record_but_no_unit_pages(client, tree):
+def test_staff_sees_their_own_record_but_no_unit_pages_and_no_empty_groups(client, tree):
     user = make_user("nv", "staff", tree["a1"])
     person(tree["a1"], given_name="Nhân", user=user)
     menu = _menu(client, user)
     assert "Cán bộ" in menu
-    assert not ({"Đơn vị", "Xét khen thưởng", "Nhập dữ liệu", "Nhật ký"} & set(menu))
+    assert not ({"Đơn vị", "Ứng viên", "Đợt bình xét", "Nhập dữ liệu", "Nhật ký"} & set(menu))
+    # of the year's work, only their own nominations; nothing of the administration, so no such group
+    assert _groups(client, user) == {"Bình xét": ["Đề nghị khen thưởng của tôi"]}
 
 
-def test_admin_sees_everything_and_the_deepest_matching_entry_is_active(client, tree):
+def test_a_user_with_no_personnel_record_gets_no_entry_of_their_own_nominations(client, tree):
+    user = make_user("nv2", "staff", tree["a1"])
+    menu = _menu(client, user)
+    assert "Đề nghị khen thưởng của tôi" not in menu and "Bình xét" not in menu
+
+
+def test_admin_sees_everything_and_the_deepest_matching_entry_and_its_group_are_active(client, tree):
     admin = make_user("quantri", "admin", tree["root"])
     menu = _menu(client, admin, f"/rulebook/candidates/?unit={tree['a'].pk}&year=2024")
-    assert {"Tổng quan", "Đơn vị", "Cán bộ", "Xét khen thưởng", "Quy định TĐKT", "Nhật ký"} <= set(menu)
-    assert [label for label, active in menu.items() if active] == ["Xét khen thưởng"]
+    assert {"Tổng quan", "Đơn vị", "Cán bộ", "Ứng viên", "Quy định TĐKT", "Nhật ký", "Quản trị"} <= set(menu)
+    assert [label for label, active in menu.items() if active] == ["Bình xét", "Ứng viên"]
+
+
+def test_the_groups_hold_the_year_and_the_administration_in_order(client, tree):
+    admin = make_user("quantri", "admin", tree["root"])
+    groups = _groups(client, admin)
+    assert groups["Bình xét"] == [
+        "Ứng viên",
+        "Đợt bình xét",
+        "Hội đồng TĐKT",
+        "Phiếu bầu của tôi",
+        "Hồ sơ đề nghị",
+        "Đề nghị khen thưởng của tôi",
+        "Quyết định",
+    ]
+    assert groups["Quản trị"] == [
+        "Nhập dữ liệu",
+        "Xác minh số định danh",
+        "Nhật ký",
+        "Khoá đăng nhập",
+        "Cài đặt quy định",
+        "Mẫu in bằng khen, giấy khen",
+        "Lịch làm việc",
+    ]
+    top = [str(i["label"]) for i in _nav(client, admin)]
+    assert top == ["Tổng quan", "Đơn vị", "Cán bộ", "Phong trào", "Bình xét", "Quy định TĐKT", "Quản trị"]
+
+
+def test_a_settings_page_marks_the_administration_group_not_the_rulebook(client, tree):
+    admin = make_user("quantri", "admin", tree["root"])
+    menu = _menu(client, admin, "/rulebook/settings/")
+    assert [label for label, active in menu.items() if active] == ["Quản trị", "Cài đặt quy định"]
+
+
+def test_a_council_member_without_a_role_sees_their_council_and_ballots_in_the_group(client, tree):
+    from tests.councils.conftest import build_council
+
+    officer = make_user("officer_a", "officer", tree["a"])
+    world = build_council(tree["a"], officer=officer, secretary=False)
+    member = world.user(world.members[3])
+
+    groups = _groups(client, member)
+
+    # they read their council (a member's right) and vote; nothing else of the year is theirs
+    assert groups == {"Bình xét": ["Hội đồng TĐKT", "Phiếu bầu của tôi", "Đề nghị khen thưởng của tôi"]}
+
+
+def test_a_user_who_sits_on_no_council_and_holds_no_council_role_gets_no_ballot_entry(client, tree):
+    user = make_user("thanhtra", "inspector", tree["a"])
+    menu = _menu(client, user)
+    assert "Phiếu bầu của tôi" not in menu
+    assert "Ứng viên" in menu  # the group is there for what the inspector may open
+
+
+def test_the_header_draws_groups_as_keyboard_dropdowns_with_the_active_one_marked(client, tree):
+    admin = make_user("quantri", "admin", tree["root"])
+    client.force_login(admin)
+    page = client.get("/reviews/").content.decode()
+    assert 'id="nav-review" data-bs-toggle="dropdown" aria-expanded="false" aria-current="true"' in page
+    assert 'aria-labelledby="nav-review"' in page
+    assert 'class="dropdown-item active" aria-current="page" href="/reviews/"' in page
+    # the admin group is closed and not current on this page
+    assert 'id="nav-admin" data-bs-toggle="dropdown" aria-expanded="false">' in page
+
+
+def test_the_font_size_buttons_carry_their_visible_text_in_their_names(client, tree):
+    admin = make_user("quantri", "admin", tree["root"])
+    client.force_login(admin)
+    page = client.get("/").content.decode()
+    header = page.split("</header>")[0]
+    # visible "A+", name "A+ Tăng cỡ chữ" (WCAG 2.5.3): the words are hidden text inside, no aria-label
+    assert 'title="Tăng cỡ chữ">A+<span class="visually-hidden"> Tăng cỡ chữ</span></button>' in header
+    assert 'title="Giảm cỡ chữ">A−<span class="visually-hidden"> Giảm cỡ chữ</span></button>' in header
+    assert 'aria-label="Giảm cỡ chữ"' not in header and 'aria-label="Tăng cỡ chữ"' not in header
+
+
+def test_the_menu_of_a_council_member_costs_no_query_beyond_the_assignments_and_the_person(
+    tree, rf, django_assert_max_num_queries
+):
+    from tdkt.accounts.models import User
+    from tdkt.navigation import navigation
+    from tests.councils.conftest import build_council
+
+    officer = make_user("officer_a", "officer", tree["a"])
+    world = build_council(tree["a"], officer=officer, secretary=False)
+    request = rf.get("/councils/ballots/mine/")
+    request.user = User.objects.get(pk=world.user(world.members[0]).pk)
+
+    # the user's person, read with whether it sits on a council, and the role assignments (both kept
+    # on the user for every permission check of the request): nothing more, though two entries
+    # depend on the membership
+    with django_assert_max_num_queries(2):
+        context = navigation(request)
+        menu = list(context["nav_items"])
+
+    assert context["own_person"].pk == world.members[0].person_id
+    review = next(i for i in menu if i.get("children"))
+    assert review["active"] and [c["active"] for c in review["children"]] == [False, True, False]

@@ -1,50 +1,215 @@
-"""Navigation by role: the menu shows only what the user may open."""
+"""Navigation by role: the menu shows only what the user may open.
+
+The menu is a list of entries and groups; a group is a dropdown of entries and is shown only when at
+least one of its entries is. Each entry names the action that must be somewhere in the user's scope
+(None: any signed-in user), whether that scope must cover whole units rather than only the user's own
+record, and, for the few entries that depend on something else than a role, a test of the user.
+"""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import rules
+from django.db.models import Exists, OuterRef
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.accounts.scope import is_admin, scope_for
+from tdkt.councils.models import CouncilMember
+from tdkt.org.models import Person
 
-# (url name, label, action that must be somewhere in the user's scope — None: any signed-in user —,
-#  and whether that scope must cover whole units rather than only the user's own record)
-MENU = [
-    ("core:dashboard", _("Tổng quan"), None, False),
-    ("org:unit_tree", _("Đơn vị"), "org.view_unit", True),
-    ("org:person_list", _("Cán bộ"), "org.view_person", False),
-    ("movements:movement_list", _("Phong trào"), "movements.view", False),
-    ("rulebook:candidates", _("Xét khen thưởng"), "rulebook.view_eligibility", True),
-    ("org:import_start", _("Nhập dữ liệu"), "org.import", True),
-    ("rulebook:catalogue", _("Quy định TĐKT"), None, False),
-    ("core:audit_list", _("Nhật ký"), "core.view_audit", True),
-    ("accounts:lockout_list", _("Khoá đăng nhập"), "core.view_audit", True),
+
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: str
+    action: str | None = None
+    needs_units: bool = False
+    # shown to whoever passes the action's check OR this test (called only when the check fails)
+    also: Callable[[object], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # the dropdown's id in the page: nav-<key>
+    label: str
+    entries: tuple[Entry, ...]
+
+
+def _council_member(user) -> bool:
+    """A member of a council, whatever their role. Usually known from the user's person, read with the
+    membership by `navigation` below; when the view had read the person before, `councils.view`
+    without an object is the role's scope or an active membership: one EXISTS query."""
+    if _person(user) is None:  # a membership is a person's
+        return False
+    known = getattr(user, "_tdkt_council_member", None)
+    if known is None:
+        known = user._tdkt_council_member = rules.has_perm("councils.view", user)
+    return known
+
+
+_PERSON = Person._meta.get_field("user").remote_field  # the user's `person`, as Django caches it
+
+
+def _person(user) -> Person | None:
+    """The user's person. Read here when nothing has read it yet in this request, with whether it sits
+    on a council (the same one query the person costs anyway); kept on the user like Django does."""
+    if _PERSON.is_cached(user):
+        return _PERSON.get_cached_value(user)
+    person = (
+        Person.objects.filter(user=user)
+        .annotate(sits=Exists(CouncilMember.objects.filter(person=OuterRef("pk"), active=True)))
+        .first()
+    )
+    _PERSON.set_cached_value(user, person)
+    if person is not None:
+        _PERSON.field.set_cached_value(person, user)
+    user._tdkt_council_member = bool(person and person.sits)
+    return person
+
+
+def _has_person(user) -> bool:
+    """A staff member (anyone with a personnel record) can be nominated: their own nominations and
+    achievement reports are on "my nominations"."""
+    return _person(user) is not None
+
+
+MENU: list[Entry | Group] = [
+    Entry("core:dashboard", _("Tổng quan")),
+    Entry("org:unit_tree", _("Đơn vị"), "org.view_unit", needs_units=True),
+    Entry("org:person_list", _("Cán bộ"), "org.view_person"),
+    Entry("movements:movement_list", _("Phong trào"), "movements.view"),
+    Group(
+        "review",
+        _("Bình xét"),
+        (
+            Entry("rulebook:candidates", _("Ứng viên"), "rulebook.view_eligibility", needs_units=True),
+            Entry("reviews:round_list", _("Đợt bình xét"), "reviews.view", needs_units=True),
+            Entry(
+                "councils:council_list",
+                _("Hội đồng TĐKT"),
+                "councils.view",
+                needs_units=True,
+                also=_council_member,
+            ),
+            Entry(
+                "councils:my_ballots",
+                _("Phiếu bầu của tôi"),
+                "councils.view",
+                needs_units=True,
+                also=_council_member,
+            ),
+            Entry("dossiers:list", _("Hồ sơ đề nghị"), "dossiers.view", needs_units=True),
+            Entry(
+                "dossiers:mine",
+                _("Đề nghị khen thưởng của tôi"),
+                "dossiers.approve",
+                needs_units=True,
+                also=_has_person,
+            ),
+            Entry("awards:decision_list", _("Quyết định"), "awards.view_decision", needs_units=True),
+        ),
+    ),
+    Entry("rulebook:catalogue", _("Quy định TĐKT")),
+    Group(
+        "admin",
+        _("Quản trị"),
+        (
+            Entry("org:import_start", _("Nhập dữ liệu"), "org.import", needs_units=True),
+            Entry("org:identity_list", _("Xác minh số định danh"), "org.review_identity", needs_units=True),
+            Entry("core:audit_list", _("Nhật ký"), "core.view_audit", needs_units=True),
+            Entry("accounts:lockout_list", _("Khoá đăng nhập"), "core.view_audit", needs_units=True),
+            Entry("rulebook:settings", _("Cài đặt quy định"), "rulebook.change_settings", needs_units=True),
+            Entry(
+                "awards:certificate_layouts",
+                _("Mẫu in bằng khen, giấy khen"),
+                "awards.manage_certificates",
+                needs_units=True,
+            ),
+            Entry("core:calendar", _("Lịch làm việc"), "core.view_audit", needs_units=True),
+        ),
+    ),
 ]
+
+
+def _allowed(user, entry: Entry, admin: bool, asked: dict) -> bool:
+    if entry.action is None or admin:
+        return True
+    scope = scope_for(user, entry.action)
+    if not scope.empty and (scope.units_only or not entry.needs_units):
+        return True
+    if entry.also is None:
+        return False
+    if entry.also not in asked:  # each test once per menu, however many entries share it
+        asked[entry.also] = entry.also(user)
+    return asked[entry.also]
+
+
+def _url(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:  # an app that has not mounted this page yet
+        return None
+
+
+def build_menu(user, path: str) -> list[dict]:
+    """The user's menu: dicts with `label`, `url`, `active`, and for a group `key` and `children`."""
+    admin = is_admin(user)
+    asked: dict = {}
+    menu: list[dict] = []
+    links: list[dict] = []
+    for node in MENU:
+        if isinstance(node, Group):
+            children = []
+            for entry in node.entries:
+                url = _url(entry.url_name)
+                if url and _allowed(user, entry, admin, asked):
+                    children.append({"url": url, "label": entry.label, "active": False})
+            if children:  # a group with nothing the user may open is not shown
+                menu.append({"key": node.key, "label": node.label, "children": children, "active": False})
+                links.extend(children)
+        else:
+            url = _url(node.url_name)
+            if url and _allowed(user, node, admin, asked):
+                item = {"url": url, "label": node.label, "active": False}
+                menu.append(item)
+                links.append(item)
+    # the entry whose address is the longest prefix of the current path is the active one
+    matches = [i for i in links if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        best = max(matches, key=lambda i: len(i["url"]))
+        best["active"] = True
+        for item in menu:
+            if best in item.get("children", ()):
+                item["active"] = True
+    return menu
+
+
+class Menu:
+    """Built on first use, so a fragment that does not draw the header costs nothing."""
+
+    def __init__(self, request):
+        self._request = request
+
+    @cached_property
+    def items(self) -> list[dict]:
+        return build_menu(self._request.user, self._request.path)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    admin = is_admin(user)
-    for url_name, label, action, needs_units in MENU:
-        if action is not None and not admin:
-            scope = scope_for(user, action)
-            if scope.empty or (needs_units and not scope.units_only):
-                continue
-        try:
-            url = reverse(url_name)
-        except Exception:  # an app that has not mounted this page yet
-            continue
-        items.append({"url": url, "label": label, "active": False})
-    # the entry whose address is the longest prefix of the current path is the active one
-    matches = [
-        i
-        for i in items
-        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
-    ]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
-    own = getattr(user, "person", None) if hasattr(user, "person") else None
-    return {"nav_items": items, "own_person": own}
+    return {"nav_items": Menu(request), "own_person": _person(user)}

@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's chromium (never a downloaded browser)."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,9 @@ def screenshot_dir() -> Path:
     return path
 
 
-@pytest.fixture
-def browser_page():
+@contextmanager
+def launch():
+    """Debian's chromium under Playwright, with the flags above; yields the browser."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test stay synchronous.
@@ -33,8 +35,16 @@ def browser_page():
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page():
+    with launch() as browser:
         context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
         page = context.new_page()
         yield page
         context.close()
-        browser.close()

@@ -8,8 +8,8 @@ What is there: the unit tree and people rated for three years; a ministry moveme
 and a pending self-registration, a draft movement; a finished eligibility run; last year's review
 round closed with its council meeting, its closed ballot with results and the issued decision; this
 year's round before the council with an electronic ballot open; a paper ballot waiting for its tallies;
-a draft decision; an ID-number review waiting; a locked-out login; notifications read and unread; an
-import that failed on bad rows."""
+a draft decision; a proposal dossier to the ministry with two nominations; an ID-number review
+waiting; a locked-out login; notifications read and unread; an import that failed on bad rows."""
 
 from __future__ import annotations
 
@@ -91,7 +91,9 @@ def _council(tree, officer: User, head: User, officer_person: Person) -> tuple[o
     for n, ((family, middle, given), role) in enumerate(zip(names, roles, strict=True), start=1):
         user = make_user(f"uyvien{n}", "council_member", tree["a"])
         p = person(tree["a"], family_name=family, middle_name=middle, given_name=given, user=user)
-        voters.append((user, councils.member_add(actor=officer, council_id=council.pk, person_id=p.pk, role=role)))
+        voters.append(
+            (user, councils.member_add(actor=officer, council_id=council.pk, person_id=p.pk, role=role))
+        )
     secretary = councils.member_add(
         actor=officer, council_id=council.pk, person_id=officer_person.pk, role=MemberRole.SECRETARY
     )
@@ -154,12 +156,23 @@ def build_world(tree) -> World:
     }
     w = World(tree=tree, users=users)
     officer, specialist, head = users["canbo"], users["chuyenvien"], users["thutruong"]
-    for key, name in [("canbo", "Phạm Thu Hà"), ("thutruong", "Nguyễn Văn Hùng"), ("chuyenvien", "Đỗ Thị Minh Thư")]:
+    for key, name in [
+        ("canbo", "Phạm Thu Hà"),
+        ("thutruong", "Nguyễn Văn Hùng"),
+        ("chuyenvien", "Đỗ Thị Minh Thư"),
+    ]:
         User.objects.filter(pk=users[key].pk).update(full_name=name)
         users[key].full_name = name
     staff = _staff(tree)
     officer_person = person(tree["a"], family_name="Phạm", middle_name="Thu", given_name="Hà", user=officer)
-    own = person(tree["a"], family_name="Lý", middle_name="Thị", given_name="Nhàn", code="NV900", user=users["nhanvien"])
+    own = person(
+        tree["a"],
+        family_name="Lý",
+        middle_name="Thị",
+        given_name="Nhàn",
+        code="NV900",
+        user=users["nhanvien"],
+    )
     for year in (PAST, CURRENT):
         Evaluation.objects.create(person=own, unit=tree["a"], year=year, rating="htt", months_worked=12)
     person(tree["b"], family_name="Lê", middle_name="", given_name="Cường", code="CB003", id_number=HELD_ID)
@@ -183,7 +196,9 @@ def build_world(tree) -> World:
     yearly = movements.movement_create(
         actor=specialist,
         unit=tree["root"],
-        data=movements.MovementData(name=f"Phong trào thi đua thường xuyên năm {today.year}", year=today.year, **data),
+        data=movements.MovementData(
+            name=f"Phong trào thi đua thường xuyên năm {today.year}", year=today.year, **data
+        ),
         document=_pdf("ke-hoach.pdf"),
     )
     movements.movement_transition(actor=specialist, movement_id=yearly.pk, action=MovementAction.LAUNCH)
@@ -204,7 +219,9 @@ def build_world(tree) -> World:
     draft = movements.movement_create(
         actor=specialist,
         unit=tree["root"],
-        data=movements.MovementData(name=f"Phong trào thi đua năm {today.year + 1}", year=today.year + 1, **data),
+        data=movements.MovementData(
+            name=f"Phong trào thi đua năm {today.year + 1}", year=today.year + 1, **data
+        ),
     )
     w.ids.update(movement=yearly.pk, movement_draft=draft.pk)
 
@@ -239,6 +256,22 @@ def build_world(tree) -> World:
     )  # fmt: skip
     w.ids.update(round_past=past.pk, meeting_past=meeting.pk, ballot_closed=ballot.pk, decision=decision.pk)
 
+    # a proposal to the ministry for a Bằng khen: an excellent officer, and the staff member (whose
+    # record does not qualify: the verdict goes with the nomination)
+    from tdkt.dossiers import services as dossiers
+
+    dossier = dossiers.dossier_create(actor=officer, unit_id=tree["a"].pk, level="ministry", year=CURRENT)
+    nominations = [
+        dossiers.nomination_add(
+            actor=officer,
+            dossier_id=dossier.pk,
+            subject=dossiers.Subject(person_id=p.pk),
+            award_code="bang_khen_bo",
+        )
+        for p in (staff[5], own)
+    ]
+    w.ids.update(dossier=dossier.pk, nomination=nominations[0].pk, own_nomination=nominations[1].pk)
+
     # this year: the list before the council, the electronic ballot open for a week, uyvien1 not voted
     current = reviews.round_create(actor=officer, unit_id=tree["a"].pk, year=CURRENT)
     reviews.prefill(actor=officer, round_id=current.pk)
@@ -266,16 +299,22 @@ def build_world(tree) -> World:
     )  # fmt: skip
     _present(officer, extra_meeting, council)
     paper = councils.ballot_open(
-        actor=officer, meeting_id=extra_meeting.pk,
-        item_ids=list(extra_meeting.items.values_list("pk", flat=True)), closes_at=None, mode=BallotMode.PAPER,
-    )  # fmt: skip
+        actor=officer,
+        meeting_id=extra_meeting.pk,
+        item_ids=list(extra_meeting.items.values_list("pk", flat=True)),
+        closes_at=None,
+        mode=BallotMode.PAPER,
+    )
     w.ids.update(meeting_extra=extra_meeting.pk, ballot_paper=paper.pk, secretary=extra["secretary"].pk)
 
     # a draft decision of Vụ A waiting for the head's signature
     draft_decision = awards.decision_draft(
-        actor=officer, issuer_unit_id=tree["a"].pk, year=CURRENT, subject=f"Về việc tặng Giấy khen năm {CURRENT}",
+        actor=officer,
+        issuer_unit_id=tree["a"].pk,
+        year=CURRENT,
+        subject=f"Về việc tặng Giấy khen năm {CURRENT}",
         lines=[awards.LineSpec(award_code="giay_khen", unit_id=tree["a1"].pk, person_id=staff[9].pk)],
-    )  # fmt: skip
+    )
     w.ids["decision_draft"] = draft_decision.pk
 
     # an ID number already held in Vụ B, typed for a new person of Vụ A: a review for the ministry
@@ -293,6 +332,8 @@ def build_world(tree) -> World:
             users=[user], kind="e2e.reminder", title="Hạn gửi danh sách bình xét còn 3 ngày",
             body="Danh sách ứng viên năm nay cần gửi Hội đồng trước ngày 15/12.", url="/reviews/",
         )  # fmt: skip
-        notify(users=[user], kind="e2e.news", title="Đã ban hành Quyết định 05/QĐ-VA", url="/awards/decisions/")
+        notify(
+            users=[user], kind="e2e.news", title="Đã ban hành Quyết định 05/QĐ-VA", url="/awards/decisions/"
+        )
         mark_read(user=user, notification_id=rows[0].pk)
     return w

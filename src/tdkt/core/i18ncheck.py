@@ -6,6 +6,7 @@ Run as `python -m tdkt.core.i18ncheck` (CI) or `python -m tdkt.core.i18ncheck --
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,15 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 def _catalogues() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
+
+
+def _placeholders(text: str) -> set[str]:
+    """The named %(x)s / {x} slots of a text: a translation must keep every one (a count dropped from a
+    plural form, as a fuzzy match once did, shows "đơn vị" where "3 đơn vị" was meant)."""
+    return {a or b for a, b in _PLACEHOLDER.findall(text)}
 
 
 def check(compile_mo: bool = False) -> list[str]:
@@ -30,8 +40,24 @@ def check(compile_mo: bool = False) -> list[str]:
                     entry.msgstr = entry.msgid
                 if entry.msgid_plural and not any(entry.msgstr_plural.values()):
                     entry.msgstr_plural = {0: entry.msgid}
+                if entry.msgid_plural and entry.msgstr_plural.get(0) not in (entry.msgid, entry.msgid_plural):
+                    # one form only in Vietnamese: the source text itself (a fuzzy match once put
+                    # "%(n)s đơn vị" for "%(n)s đơn vị chưa đăng ký")
+                    problems.append(
+                        f"{po_path}: dạng số nhiều khác với câu gốc: {entry.msgid!r} -> "
+                        f"{entry.msgstr_plural.get(0)!r}"
+                    )
             if compile_mo:
                 po.save()
+        for entry in po.translated_entries():
+            wanted = _placeholders(entry.msgid)
+            texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            for text in texts:
+                if _placeholders(text) != wanted:
+                    problems.append(
+                        f"{po_path}: bản dịch không giữ đúng các chỗ điền {sorted(wanted)}: "
+                        f"{entry.msgid!r} -> {text!r}"
+                    )
         untranslated = [e.msgid for e in po.untranslated_entries()]
         fuzzy = [e.msgid for e in po.fuzzy_entries()]
         for msgid in untranslated[:20]:

@@ -32,6 +32,26 @@ def clean(text: str | None) -> str:
     return " ".join(_visible(unicodedata.normalize("NFC", str(text))).split())
 
 
+def is_digits(text: str | None) -> bool:
+    """Plain ASCII digits only. `str.isdigit` also says yes to "²", "１２" and "٣", which `int` then
+    refuses or reads as another number: every number typed by a user is checked with this."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
+def clean_block(text: str | None) -> str:
+    """A multi-line text as stored (a report, a reason, a comment): like `clean` line by line, so the
+    paragraphs stay but NUL and other control characters, invisible characters and trailing spaces go;
+    more than one empty line in a row becomes one."""
+    if not text:
+        return ""
+    lines = [clean(line) for line in unicodedata.normalize("NFC", str(text)).splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
 def clean_code(text: str | None) -> str:
     """A code as stored: `clean`, then compatibility forms folded (full-width "ＣＢ０１" -> "CB01"). The
     case is kept; uniqueness ignores it (a unique index on the lower-cased code). Whether every

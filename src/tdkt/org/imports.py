@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tdkt.accounts.scope import Scope, scope_for
 from tdkt.core.imports import Column, Errors, Row, Spec, chunks
+from tdkt.core.text import is_digits
 from tdkt.org import services
 from tdkt.org.enums import (
     AwardBasis,
@@ -113,7 +114,7 @@ def _id_number(row: Row) -> str | None:
         text = "".join(str(value).split())
     if not text:
         return None
-    if not text.isdigit() or len(text) not in (9, 12):
+    if not is_digits(text) or len(text) not in (9, 12):
         row.error(
             "id_number",
             _("'%(value)s' không hợp lệ: số định danh cá nhân gồm 12 chữ số (hoặc 9 chữ số CMND cũ).")

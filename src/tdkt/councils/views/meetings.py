@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tdkt.core.access import permission_required
 from tdkt.core.errors import ServiceError
+from tdkt.core.text import is_digits
 from tdkt.councils import selectors, services
 from tdkt.councils.documents import meeting_minutes
 from tdkt.councils.enums import Attendance, BallotStatus
@@ -162,7 +163,7 @@ def meeting_attendance(request, pk: int):
     meeting = request.tdkt_object
     entries = {}
     for key, status in request.POST.items():
-        if key.startswith("status_") and key.removeprefix("status_").isdigit():
+        if key.startswith("status_") and is_digits(key.removeprefix("status_")):
             member_id = int(key.removeprefix("status_"))
             entries[member_id] = (status, request.POST.get(f"reason_{member_id}", ""))
     try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tdkt.core.access import authenticated
 from tdkt.core.errors import ServiceError
+from tdkt.core.text import is_digits
 from tdkt.councils import selectors, services
 from tdkt.councils.enums import BallotMode, BallotStatus, Choice
 from tdkt.councils.forms import (
@@ -72,7 +73,7 @@ def _posted_choices(post) -> dict[int, str] | None:
     for key, value in post.items():
         if key.startswith("item_"):
             suffix = key.removeprefix("item_")
-            if not suffix.isdigit():
+            if not is_digits(suffix):
                 return None
             choices[int(suffix)] = value
     return choices

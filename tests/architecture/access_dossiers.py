@@ -5,7 +5,8 @@ Every unit (A and B) has the same chain of dossiers, one per status a move start
 nominations with their achievement reports submitted, a paper with a file), "ready" (approved by the
 unit head, its gate passed), "sent", "appraising", "accepted", "council" (accepted, with a form the
 ministry's council votes on), "decided" (ministry level), and at State level "state" (decided),
-"prepared", "signed", "sent_up". Targets: a — the dossier of A in the status the move starts from (or
+"prepared", "signed", "sent_up", and "returned_up" (sent up, a nomination returned by the central
+body). Targets: a — the dossier of A in the status the move starts from (or
 its nomination, paper, file); b — the same of department B; self — the staff member's own nomination
 (Trần Thị Bình, of A1) in A's draft.
 
@@ -44,7 +45,15 @@ from django.utils import timezone
 from tdkt.councils.enums import MemberRole
 from tdkt.councils.models import Council, CouncilMember
 from tdkt.dossiers import components as checklist
-from tdkt.dossiers.enums import Appraisal, ComponentStatus, Decided, Level, ReportStatus, Status
+from tdkt.dossiers.enums import (
+    Appraisal,
+    ComponentStatus,
+    Decided,
+    Level,
+    ReportStatus,
+    StateOutcome,
+    Status,
+)
 from tdkt.dossiers.models import (
     AchievementReport,
     Comment,
@@ -121,6 +130,8 @@ dossiers:sign                    POST   a       302 403 403 403 403 302 403 403 
 dossiers:sign                    POST   b       302 403 403 403 403 404 403 403 403 403 403 log
 dossiers:send_up                 POST   a       302 302 403 403 403 403 403 403 403 403 403 log
 dossiers:send_up                 POST   b       302 404 403 403 403 403 403 403 403 403 403 log
+dossiers:resend_up               POST   a       302 302 403 403 403 403 403 403 403 403 403 log
+dossiers:resend_up               POST   b       302 404 403 403 403 403 403 403 403 403 403 log
 dossiers:state_outcome           POST   a       302 302 403 403 403 403 403 403 403 403 403 log
 dossiers:state_outcome           POST   b       302 404 403 403 403 403 403 403 403 403 403 log
 dossiers:comment                 POST   a       302 302 302 302 403 302 403 302 403 403 403 log
@@ -142,6 +153,7 @@ STEPS = {
     "prepared": ("Hồ sơ chờ ký trình", Status.PREPARED, Level.STATE),
     "signed": ("Hồ sơ đã ký trình", Status.SIGNED, Level.STATE),
     "sent_up": ("Hồ sơ chờ kết quả Nhà nước", Status.SENT_UP, Level.STATE),
+    "returned_up": ("Hồ sơ cấp trên trả lại", Status.SENT_UP, Level.STATE),
 }
 TITLES = {key: {f"{title} {name}" for title, _s, _l in STEPS.values()} for key, name in UNIT_NAMES.items()}
 LIST_ROWS = {"A": TITLES["a"], "B": TITLES["b"], "all": TITLES["a"] | TITLES["b"], "nil": set()}
@@ -237,6 +249,14 @@ def _chain(world: World, key: str) -> dict:
     _nominate(d["decided"], team, "bang_khen_bo", appraisal=Appraisal.OK, decided=Decided.APPROVED)
     for step in ("state", "prepared", "signed", "sent_up"):
         _nominate(d[step], veteran, "bang_khen_ttg", appraisal=Appraisal.OK, decided=Decided.APPROVED)
+    _nominate(
+        d["returned_up"],
+        veteran,
+        "bang_khen_ttg",
+        appraisal=Appraisal.OK,
+        decided=Decided.APPROVED,
+        state_outcome=StateOutcome.RETURNED,
+    )
     return out
 
 
@@ -451,6 +471,7 @@ ENDPOINTS = {
     "dossiers:prepare_state": _move("prepare_state", "state"),
     "dossiers:sign": _move("sign", "prepared"),
     "dossiers:send_up": _move("send_up", "signed", {"message": "Tờ trình số 45/TTr-BO"}),
+    "dossiers:resend_up": _move("resend_up", "returned_up", {"message": "Văn bản số 51/BO-TĐKT bổ sung"}),
     "dossiers:state_outcome": Endpoint(_state_outcome, changes=True),
     "dossiers:comment": _move("comment", "draft", {"text": "Đề nghị bổ sung số liệu năm trước"}),
 }

@@ -283,6 +283,82 @@ def veteran(world, given: str, code: str):
     return p
 
 
+def _decided_state_dossier(w):
+    w.vet1 = veteran(w, "Long", "NV-LONG1")
+    w.vet2 = veteran(w, "Minh", "NV-MINH2")
+    d = ready_dossier(w, level=Level.STATE, awards=(("vet1", "bang_khen_ttg"), ("vet2", "bang_khen_ttg")))
+    services.dossier_send(actor=w.officer, dossier_id=d.pk)
+    services.dossier_receive(actor=w.specialist, dossier_id=d.pk)
+    services.dossier_accept(actor=w.specialist, dossier_id=d.pk)
+    if services.rulebook.needs_council_vote("bang_khen_ttg", YEAR):
+        meeting = services.dossier_to_council(
+            actor=w.specialist,
+            dossier_id=d.pk,
+            council_id=w.council.council.pk,
+            starts_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        vote_all(w, meeting, "agree")
+    services.dossier_decide(actor=w.specialist, dossier_id=d.pk)
+    return d
+
+
+def test_what_the_central_body_returns_is_supplemented_and_sent_up_again(world):
+    w = world
+    d = _decided_state_dossier(w)
+    services.dossier_prepare_state(actor=w.specialist, dossier_id=d.pk)
+    services.dossier_sign(actor=w.leader, dossier_id=d.pk)
+    services.dossier_send_up(actor=w.specialist, dossier_id=d.pk, message="Tờ trình số 45/TTr-BO")
+    one, two = d.nominations.order_by("id")
+    paper = d.components.get(stage="ministry", code="to_trinh_bo")
+    # nothing returned yet: nothing to send again, and the ministry's papers stay as sent
+    with pytest.raises(ServiceError, match="trả lại"):
+        services.dossier_resend_up(actor=w.specialist, dossier_id=d.pk, message="Bổ sung tờ trình số 45")
+    with pytest.raises(ServiceError, match="bổ sung"):
+        services.component_upload(actor=w.specialist, component_id=paper.pk, checked=pdf("to-trinh-2.pdf"))
+
+    services.record_state_outcome(
+        actor=w.specialist,
+        nomination_id=one.pk,
+        outcome=StateOutcome.RETURNED,
+        note="Thiếu ý kiến Bộ Công an",
+    )
+    d.refresh_from_db()
+    assert d.status == Status.SENT_UP
+    # the ministry replaces its paper while the returned nomination waits, and says what it added
+    services.component_upload(actor=w.specialist, component_id=paper.pk, checked=pdf("to-trinh-2.pdf"))
+    with pytest.raises(ServiceError, match="ít nhất"):
+        services.dossier_resend_up(actor=w.specialist, dossier_id=d.pk, message="Bổ sung")
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.dossier_resend_up(actor=w.officer, dossier_id=d.pk, message="Văn bản 51/BO-TĐKT bổ sung")
+    before = d.step_since
+    services.dossier_resend_up(actor=w.specialist, dossier_id=d.pk, message="Văn bản 51/BO-TĐKT bổ sung")
+
+    d.refresh_from_db()
+    one.refresh_from_db()
+    assert d.status == Status.SENT_UP and d.step == "central_appraisal" and d.step_since > before
+    assert one.state_outcome == StateOutcome.PENDING
+    step = Transition.objects.filter(dossier=d).order_by("-id").first()
+    assert (step.action, step.from_status, step.to_status) == ("resend_up", "sent_up", "sent_up")
+    assert step.message == "Văn bản 51/BO-TĐKT bổ sung" and step.actor == w.specialist
+    assert [f.name for f in paper.files.all()] == ["to-trinh-2.pdf"]
+    # once sent again, the paper is closed again until the next return
+    with pytest.raises(ServiceError, match="bổ sung"):
+        services.component_upload(actor=w.specialist, component_id=paper.pk, checked=pdf("to-trinh-3.pdf"))
+    for n in (one, two):
+        services.record_state_outcome(
+            actor=w.specialist,
+            nomination_id=n.pk,
+            outcome=StateOutcome.APPROVED,
+            decision_number="88/QĐ-TTg",
+            decided_on=timezone.localdate(),
+        )
+    d.refresh_from_db()
+    assert d.status == Status.CLOSED
+    assert AwardRecord.objects.filter(award_code="bang_khen_ttg", decision_number="88/QĐ-TTg").count() == 2
+
+
 def test_a_state_dossier_is_prepared_signed_sent_up_and_its_outcomes_recorded_one_by_one(world):
     w = world
     w.vet1 = veteran(w, "Long", "NV-LONG1")

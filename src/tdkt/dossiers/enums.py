@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     PREPARE = "prepare", _("Lập hồ sơ trình cấp Nhà nước")
     SIGN = "sign", _("Ký trình")
     SEND_UP = "send_up", _("Trình cấp Nhà nước")
+    RESEND_UP = "resend_up", _("Trình lại cấp Nhà nước")
     CLOSE = "close", _("Kết thúc")
 
 

@@ -340,8 +340,14 @@ def component_upload(*, actor, component_id: int, checked: CheckedFile) -> Compo
         dossier = _locked(component.dossier_id)
         if component.stage == "ministry":
             require_perm(actor, "dossiers.appraise", dossier)
-            if dossier.status not in (Status.DECIDED, Status.PREPARED):
-                raise ServiceError(_("Chỉ sửa giấy tờ của Bộ khi đang lập hồ sơ trình cấp Nhà nước."))
+            supplementing = dossier.status == Status.SENT_UP and _returned_up(dossier).exists()
+            if dossier.status not in (Status.DECIDED, Status.PREPARED) and not supplementing:
+                raise ServiceError(
+                    _(
+                        "Chỉ sửa giấy tờ của Bộ khi đang lập hồ sơ trình cấp Nhà nước hoặc bổ sung hồ sơ "
+                        "cấp trên trả lại."
+                    )
+                )
         else:
             require_perm(actor, "dossiers.prepare", dossier)
             if dossier.status not in EDITABLE:
@@ -946,6 +952,33 @@ def dossier_send_up(*, actor, dossier_id: int, message: str = "") -> Dossier:
             perm="dossiers.appraise",
             dossier=dossier,
         )
+
+
+def _returned_up(dossier: Dossier):
+    return dossier.nominations.filter(decided=Decided.APPROVED, state_outcome=StateOutcome.RETURNED)
+
+
+def dossier_resend_up(*, actor, dossier_id: int, message: str = "") -> Dossier:
+    """The central body returned some nominations for supplementing: the ministry supplements them (its
+    papers may be replaced meanwhile) and sends them up again, saying what was added. Their outcome is
+    pending again and the clock of the central appraisal starts over."""
+    message = _text(message, _("nội dung đã bổ sung, số văn bản trình lại"))
+    with transaction.atomic():
+        dossier = _locked(dossier_id)
+        require_perm(actor, "dossiers.appraise", dossier)
+        if dossier.status == Status.SENT_UP and not _returned_up(dossier).exists():
+            raise ServiceError(_("Không có đề nghị nào bị cấp trên trả lại để trình lại."))
+        returned = list(_returned_up(dossier).values_list("pk", flat=True))
+        moved = transition(
+            actor=actor,
+            dossier_id=dossier.pk,
+            action=Action.RESEND_UP,
+            message=message,
+            perm="dossiers.appraise",
+            dossier=dossier,
+        )
+        Nomination.objects.filter(pk__in=returned).update(state_outcome=StateOutcome.PENDING, state_note="")
+    return moved
 
 
 def record_state_outcome(

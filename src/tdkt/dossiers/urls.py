@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/prepare-state/", views.dossier_prepare_state, name="prepare_state"),
     path("<int:pk>/sign/", views.dossier_sign, name="sign"),
     path("<int:pk>/send-up/", views.dossier_send_up, name="send_up"),
+    path("<int:pk>/resend-up/", views.dossier_resend_up, name="resend_up"),
     path("<int:pk>/comments/", views.comment_add, name="comment"),
     path("export.xlsx", views.dossier_export, name="dossier_export"),
 ]

@@ -290,6 +290,13 @@ def detail_context(request, dossier: Dossier, **extra) -> dict:
         "appraise_now": can_appraise
         and s in (Status.SENT, Status.RESENT, Status.RECEIVED, Status.APPRAISING),
         "n_approved": sum(1 for n in nominations if n.decided == Decided.APPROVED),
+        "n_returned_up": sum(
+            1
+            for n in nominations
+            if dossier.status == Status.SENT_UP
+            and n.decided == Decided.APPROVED
+            and n.state_outcome == StateOutcome.RETURNED
+        ),
         "Status": Status,
         "breadcrumbs": [(_("Hồ sơ đề nghị khen thưởng"), reverse("dossiers:list")), (dossier.title, None)],
     }
@@ -581,6 +588,13 @@ dossier_prepare_state = _move(
 dossier_sign = _move("dossiers.sign", services.dossier_sign, gettext_lazy("Đã ký trình."))
 dossier_send_up = _move(
     "dossiers.appraise", services.dossier_send_up, gettext_lazy("Đã trình cấp Nhà nước."), message=True
+)
+
+dossier_resend_up = _move(
+    "dossiers.appraise",
+    services.dossier_resend_up,
+    gettext_lazy("Đã trình lại cấp Nhà nước các đề nghị được bổ sung."),
+    message=True,
 )
 
 _FIELD = re.compile(r"^(?P<what>n|c)_(?P<id>\d{1,12})$")

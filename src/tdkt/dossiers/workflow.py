@@ -8,6 +8,7 @@ writer of a dossier's status.
                accepted --to_council--> in_council --decide--> decided       (or accepted --decide--> decided)
     ministry level:  decided --issue--> issued                               (the minister's decision)
     State level:     decided --prepare--> prepared --sign--> signed --send_up--> sent_up --close--> closed
+                     sent_up --resend_up--> sent_up    (nominations the central body returned, supplemented)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DECIDED, A.PREPARE): S.PREPARED,
     (S.PREPARED, A.SIGN): S.SIGNED,
     (S.SIGNED, A.SEND_UP): S.SENT_UP,
+    (S.SENT_UP, A.RESEND_UP): S.SENT_UP,  # what the central body returned, supplemented and sent again
     (S.SENT_UP, A.CLOSE): S.CLOSED,
 }
 

@@ -57,7 +57,9 @@ def world(tree) -> DossierWorld:
 
 def build_world(tree) -> DossierWorld:
     a = tree["a"]
-    fighter = person(a, family_name="Ngô", middle_name="Thị", given_name="Giang", code="NV-GIANG")
+    fighter = person(
+        a, family_name="Ngô", middle_name="Thị", given_name="Giang", code="NV-GIANG", gender="female"
+    )
     rated(fighter, a, range(YEAR - 3, YEAR + 1))
     cstd_co_so_records(fighter, a, (YEAR - 2, YEAR - 1, YEAR))
     Initiative.objects.create(

@@ -215,7 +215,10 @@ def test_a_dossier_to_a_ministry_decision_with_a_return_and_a_resend(
 
     # 9. a certificate (Bằng khen) as PDF, looked at as an image
     certificate = download(page, "a[href*='/certificate'] >> nth=0")
-    assert "Bằng khen" in _text_of_pdf(certificate) or "BẰNG KHEN" in _text_of_pdf(certificate)
+    shown = _text_of_pdf(certificate)
+    assert "BẰNG KHEN" in shown.upper() and "120/QĐ-BTN" in shown
+    # the honorific follows the recorded gender: the first certificate is Ms Giang's or Mr Hải's
+    assert "Bà Ngô Thị Giang" in shown or "Ông Phan Văn Hải" in shown
     if shutil.which("pdftoppm"):
         (tmp_path / "bang-khen.pdf").write_bytes(certificate)
         subprocess.run(

@@ -325,8 +325,8 @@ def certificate_values(record: AwardRecord, layout: CertificateLayout, *, place:
     authority = upper_vi(layout.authority or f"{head} {unit.name}")
     if record.person_id:
         person = record.person
-        honorific = _("Bà") if person.gender == Gender.FEMALE else _("Ông")
-        recipient = f"{honorific} {person.full_name}"
+        honorific = {Gender.FEMALE: _("Bà"), Gender.MALE: _("Ông")}.get(person.gender, "")
+        recipient = f"{honorific} {person.full_name}".strip()  # no guess from the name when not recorded
         position = ", ".join(t for t in (clean(person.position), record.unit.name) if t)
     else:
         recipient = record.collective.name

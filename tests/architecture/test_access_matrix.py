@@ -27,6 +27,7 @@ Outcome codes
 
 from __future__ import annotations
 
+import copy
 import datetime
 import importlib
 import io
@@ -35,6 +36,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -431,10 +434,30 @@ def _login_url() -> str:
     return reverse("accounts:login")
 
 
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once for the module inside a transaction that is rolled back at its end; each
+    test runs in its own savepoint inside it (pytest-django's `db`), so what a request changes is undone
+    before the next one, as if the world were built anew. Building it for each of the ~3,000 cases cost
+    most of the suite's time on PostgreSQL."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world(), media
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db, settings, tmp_path) -> World:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return _build_world()
+def world(_shared_world, db, settings) -> World:
+    built, media = _shared_world
+    settings.MEDIA_ROOT = media
+    # a copy per test, like Django's setUpTestData: a test that changes an object in memory (or
+    # `world.own_job`) leaves the next test's world as built
+    return copy.deepcopy(built)
 
 
 CASES = [pytest.param(row, subject, id=f"{row.id}-{subject}") for row in ROWS for subject in SUBJECTS]

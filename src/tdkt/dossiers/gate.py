@@ -274,15 +274,17 @@ def _same_human(nominations: list[Nomination], result: GateResult) -> None:
     nominees = [n for n in nominations if n.person_id]
     if not nominees:
         return
-    names = {fold(n.person.full_name) for n in nominees}
+    folded = {n.pk: fold(n.person.full_name) for n in nominees}  # each name folded once
+    names = set(folded.values())
     births = {n.person.birth_date for n in nominees if n.person.birth_date}
     ids = {n.person.id_number for n in nominees if n.person.id_number}
     look_alikes = defaultdict(list)
     for pk, name, birth, code, unit in Person.objects.filter(birth_date__in=births).values_list(
         "pk", "full_name", "birth_date", "code", "current_unit__name"
     ):
-        if fold(name) in names:
-            look_alikes[(fold(name), birth)].append((pk, code, unit))
+        key = fold(name)
+        if key in names:
+            look_alikes[(key, birth)].append((pk, code, unit))
     sharing = defaultdict(list)
     for pk, number, code in Person.objects.filter(id_number__in=ids).values_list("pk", "id_number", "code"):
         sharing[number].append((pk, code))
@@ -291,7 +293,7 @@ def _same_human(nominations: list[Nomination], result: GateResult) -> None:
         if n.pk in seen:
             continue
         p = n.person
-        twins = [t for t in look_alikes.get((fold(p.full_name), p.birth_date), []) if t[0] != p.pk]
+        twins = [t for t in look_alikes.get((folded[n.pk], p.birth_date), []) if t[0] != p.pk]
         if twins:
             seen.add(n.pk)
             result.findings.append(

@@ -52,14 +52,18 @@ awards:certificate_calibration   GET    -       200 200 403 403 403 403 403 403 
 
 @functools.cache
 def signed_pdf() -> bytes:
-    """A PDF signed with a self-signed certificate made here (once per test process)."""
-    from tdkt.core import signing
-    from tests.core.test_signing import PASSPHRASE, make_p12, plain_pdf
+    """A PDF signed with a self-signed certificate made here (once per test process); its text names
+    both decisions (21 and 22/QĐ-TN), so it is taken as the signed copy of either."""
+    from weasyprint import HTML
 
+    from tdkt.core import signing
+    from tests.core.test_signing import PASSPHRASE, make_p12
+
+    text = HTML(string="<p>Quyết định số 21/QĐ-TN</p><p>Quyết định số 22/QĐ-TN</p>").write_pdf()
     with tempfile.TemporaryDirectory() as folder:
         path, _cert = make_p12(Path(folder))
         with override_settings(TDKT_SIGNING_P12=str(path), TDKT_SIGNING_P12_PASSWORD=PASSPHRASE):
-            return signing.sign_pdf(plain_pdf(), reason="Quyết định đã ký", location="Hà Nội")
+            return signing.sign_pdf(text, reason="Quyết định đã ký", location="Hà Nội")
 
 
 def build(world: World) -> None:

@@ -72,6 +72,13 @@ def upload(client, decision, data: bytes, name: str = "quyet-dinh-da-ky.pdf"):
     )
 
 
+def own_pdf(decision) -> bytes:
+    """The decision's own PDF, as tdkt writes it: its text names the decision's number and symbol."""
+    from tdkt.awards.documents import decision_pdf
+
+    return decision_pdf(decision, list(decision.lines.all()))
+
+
 def stored_files(media: Path) -> list[Path]:
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
@@ -90,7 +97,7 @@ def nothing_stored(decision, media) -> bool:
 def test_a_signed_intact_pdf_is_kept_under_a_random_name_and_audited(
     client, settings, tmp_path, decision_a, officer_a, media
 ):
-    data = signed_pdf(settings, tmp_path)
+    data = signed_pdf(settings, tmp_path, data=own_pdf(decision_a))
     settings.TDKT_SIGNING_P12 = None  # the head signed elsewhere; tdkt only verifies
     client.force_login(officer_a)
 
@@ -242,7 +249,7 @@ def test_another_units_officer_finds_nothing(client, settings, tmp_path, tree, d
 def test_a_stored_signed_file_stays_with_its_unit(
     client, settings, tmp_path, decision_b, admin_user, officer_a
 ):
-    data = signed_pdf(settings, tmp_path)
+    data = signed_pdf(settings, tmp_path, data=own_pdf(decision_b))
     client.force_login(admin_user)
     assert upload(client, decision_b, data).status_code == 302
     client.force_login(officer_a)
@@ -278,8 +285,9 @@ def test_roles_without_the_decisions_get_403_and_anonymous_visitors_log_in(
 def test_a_replaced_signed_file_is_removed_from_storage(
     client, settings, tmp_path, decision_a, officer_a, media, django_capture_on_commit_callbacks
 ):
-    first = signed_pdf(settings, tmp_path)
-    second = signed_pdf(settings, tmp_path, data=plain_pdf("Bản thứ hai"), common_name="Trần Văn Hai")
+    unsigned = own_pdf(decision_a)  # before signing is configured: tdkt would sign its own PDF
+    first = signed_pdf(settings, tmp_path, data=unsigned)
+    second = signed_pdf(settings, tmp_path, data=unsigned, common_name="Trần Văn Hai")
     client.force_login(officer_a)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -355,3 +363,20 @@ def test_the_signed_pdf_of_another_decision_is_refused(
     assert refused.status_code == 400
     assert decision_a.reference in refused.content.decode() and nothing_stored(decision_a, media)
     assert upload(client, decision_a, right).status_code == 302
+
+
+def test_a_signed_scan_without_text_is_refused_with_the_way_out(
+    client, settings, tmp_path, decision_a, officer_a, media
+):
+    """A PDF without a text layer cannot be compared with the decision: taken on the signer's word, any
+    signed PDF could stand for any decision."""
+    scan = signed_pdf(settings, tmp_path, data=plain_pdf(f"Quyết định số {decision_a.reference}"))
+    settings.TDKT_SIGNING_P12 = None
+    client.force_login(officer_a)
+
+    refused = upload(client, decision_a, scan)
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "không có lớp chữ" in page and "bản PDF xuất từ tệp Word" in page
+    assert nothing_stored(decision_a, media)

@@ -171,11 +171,18 @@ def layouts_overview() -> list[CertificateLayout]:
 
 
 def positions_of(layout: CertificateLayout) -> dict:
-    """Every field's position, the layout's own over the defaults of its sheet size."""
+    """Every field's position, the layout's own over the defaults of its sheet size. The form saves
+    only positions that fit; a stored one that does not (an old row, a hand edit) is not trusted: that
+    field keeps its default, so the certificates still print."""
     merged = default_positions(layout.page_size, layout.orientation)
-    for name, spec in (layout.positions or {}).items():
+    stored = layout.positions if isinstance(layout.positions, dict) else {}
+    for name, spec in stored.items():
         if name in merged and isinstance(spec, dict):
-            merged[name] = merged[name] | {k: spec[k] for k in merged[name] if k in spec}
+            candidate = merged[name] | {k: spec[k] for k in merged[name] if k in spec}
+            if not position_problems(layout.page_size, layout.orientation, {name: candidate}):
+                merged[name] = {
+                    k: (float(v) if k in ("x", "y", "size", "width") else v) for k, v in candidate.items()
+                }
     return merged
 
 
@@ -639,22 +646,30 @@ def may_store_signed(user, decision) -> bool:
     return user.has_perm("awards.draft_decision", unit) or user.has_perm("awards.issue_decision", unit)
 
 
-def _is_this_decision(data: bytes, decision) -> bool:
-    """Whether a signed PDF is this decision: its text, where it has one, names the decision's number
-    and symbol (a scan without a text layer cannot be checked and is taken on the signer's word)."""
+def _is_this_decision(data: bytes, decision) -> str | None:
+    """Why a signed PDF cannot be taken as this decision, or None. Its text must name the decision's
+    number and symbol. A file without a text layer (a scan) cannot be compared, and taking it on the
+    signer's word would let any signed PDF stand for any decision: it is refused with the way out."""
     import io
 
     from pypdf import PdfReader
 
     try:
         text = "".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:3])
-    except Exception:  # noqa: BLE001 - an unreadable text layer is checked by the signature, not here
-        return True
+    except Exception:  # noqa: BLE001 - pypdf's text extraction raises many kinds on odd files
+        text = ""
     squeezed = "".join(text.split())
-    if not squeezed:
-        return True
     wanted = "".join(decision.reference.split())
-    return not wanted or wanted in squeezed
+    if not squeezed:
+        return _(
+            "Tệp đã ký không có lớp chữ (bản quét): không đối chiếu được với Quyết định số %(ref)s. Hãy ký "
+            "số bản PDF xuất từ tệp Word của quyết định."
+        ) % {"ref": decision.reference}
+    if wanted and wanted not in squeezed:
+        return _(
+            "Tệp đã ký không phải Quyết định số %(ref)s: không thấy số, ký hiệu của quyết định trong tệp."
+        ) % {"ref": decision.reference}
+    return None
 
 
 def decision_attach_signed(*, actor, decision_id: int, file: CheckedFile) -> tuple[Decision, SignatureReport]:
@@ -679,15 +694,9 @@ def decision_attach_signed(*, actor, decision_id: int, file: CheckedFile) -> tup
                 raise PermissionDenied
             if decision.status != DecisionStatus.ISSUED:
                 raise ServiceError(_("Quyết định chưa ban hành; hãy ban hành trước khi lưu bản đã ký số."))
-            if not _is_this_decision(file.data, decision):
-                raise ServiceError(
-                    _(
-                        "Tệp đã ký không phải Quyết định số %(ref)s: không thấy số, ký hiệu của quyết định "
-                        "trong tệp."
-                    )
-                    % {"ref": decision.reference},
-                    field="file",
-                )
+            problem = _is_this_decision(file.data, decision)
+            if problem:
+                raise ServiceError(problem, field="file")
             old_name = decision.signed_file.name if decision.signed_file else ""
             decision.signed_file.save(storage_name(file), ContentFile(file.data), save=False)
             stored = decision.signed_file.name

@@ -42,6 +42,7 @@ from tdkt.core.audit import audit
 from tdkt.core.enums import AuditAction
 from tdkt.core.errors import ServiceError
 from tdkt.core.models import CalendarDay
+from tdkt.core.text import clean
 
 ADMIN_PERMISSION = "core.view_audit"
 _WORKING_KINDS = frozenset({calendar_data.MAKEUP, calendar_data.WORKDAY})
@@ -149,6 +150,10 @@ def workdays_used(since: datetime.datetime, now: datetime.datetime) -> int:
     return workdays_between(local_date(since), local_date(now))
 
 
+# the years the calendar page, its changes and the command accept
+YEARS = (2000, 2100)
+
+
 def due_date(since: datetime.datetime, n: int) -> datetime.date:
     """The last day of a limit of n working days for a step started at `since`; overdue after it."""
     return add_workdays(local_date(since), n)
@@ -177,9 +182,16 @@ def _require_admin(actor) -> None:
 def calendar_day_add(*, actor, day: datetime.date, kind: str, note: str, source: str) -> CalendarDay:
     """Add a day of next year's notice, or correct the data file's day (the row takes precedence)."""
     _require_admin(actor)
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ServiceError(
+            _("Lịch chỉ nhận ngày từ năm %(first)s đến năm %(last)s.")
+            % {"first": YEARS[0], "last": YEARS[1]},
+            field="date",
+        )
     if kind not in CalendarDay.Kind.values:
         raise ServiceError(_("Loại ngày không hợp lệ."), field="kind")
-    note, source = note.strip(), source.strip()
+    # one line each, as every stored name: the command prints one day per line, tab-separated
+    note, source = clean(note)[:255], clean(source)[:255]
     if not note:
         raise ServiceError(_("Cần ghi chú ngày này là ngày gì."), field="note")
     if not source:

@@ -30,7 +30,7 @@ WEEKDAYS = [
     gettext_lazy("Thứ Bảy"),
     gettext_lazy("Chủ nhật"),
 ]
-YEARS = (2000, 2100)
+YEARS = calendar.YEARS
 
 
 class CalendarDayForm(forms.Form):
@@ -143,7 +143,8 @@ def calendar_add(request):
                 % {"day": f"{row.date:%d/%m/%Y}", "kind": row.get_kind_display()},
             )
             return redirect(f"{reverse('core:calendar')}?year={row.date.year}")
-        year = data["date"].year if data.get("date") else year
+        day = data.get("date")
+        year = day.year if day and YEARS[0] <= day.year <= YEARS[1] else year
     return _page(request, year, form, status=400)
 
 

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(str(calendar.workdays_between(start, end)))
             return
         text = options["year"]
-        if not (is_digits(text) and len(text) == 4):
+        if not (is_digits(text) and len(text) == 4 and calendar.YEARS[0] <= int(text) <= calendar.YEARS[1]):
             raise CommandError(f"YYYY: năm không hợp lệ {text!r}; ví dụ 2025.", returncode=2)
         for day in calendar.calendar_year(int(text)):
             label = KIND_LABELS.get(day.kind, day.kind)

@@ -221,3 +221,33 @@ def test_a_plain_member_cannot_run_the_meeting(two_units, client):
     )
     ballot.refresh_from_db()
     assert ballot.status == "open"
+
+
+@pytest.mark.parametrize("odd", ["²", "１２", "٣"])
+def test_a_field_name_with_a_look_alike_digit_is_refused_not_a_server_error(two_units, client, odd):
+    world, ballot, *_ = two_units
+    member = world.members[0]
+    client.force_login(world.user(member))
+    client.raise_request_exception = False
+
+    response = post_vote(client, ballot, {**form(world, member, ballot), f"item_{odd}": "agree"})
+
+    assert response.status_code != 500
+    assert "Nội dung không thuộc phiếu bầu này." in response.content.decode()
+    assert counted(ballot) == 0
+
+
+@pytest.mark.parametrize("odd", ["²", "１２", "٣"])
+def test_attendance_with_a_look_alike_digit_in_a_field_name_is_not_a_server_error(world, client, odd):
+    from tdkt.councils.models import MeetingAttendance as AttendanceRow
+
+    client.force_login(world.secretary_user)
+    client.raise_request_exception = False
+    before = list(AttendanceRow.objects.order_by("pk").values_list("pk", "status"))
+
+    response = client.post(
+        reverse("councils:meeting_attendance", args=[world.meeting.pk]), {f"status_{odd}": "absent"}
+    )
+
+    assert response.status_code in (302, 400)
+    assert list(AttendanceRow.objects.order_by("pk").values_list("pk", "status")) == before

@@ -342,3 +342,16 @@ def test_search_input_is_normalised_like_the_stored_names(client, tree, officer_
 
     names = {p.full_name for p in response.context["page"].object_list}
     assert names == {"Nguyễn Thị Hạnh"}
+
+
+def test_an_id_number_in_arabic_indic_digits_is_refused_and_nothing_saved(tree, officer_a):
+    """`str.isdigit` says yes to "٠٠١…": such a number would be stored and never match the same
+    number typed in ASCII digits."""
+    from tdkt.core.errors import ServiceError
+
+    with pytest.raises(ServiceError, match="12 chữ số"):
+        services.person_create(
+            actor=officer_a, unit=tree["a"], id_number="٠٠١١٩١٠٠٠٠٠٢", code="NEW2", family_name="Vũ",
+            given_name="Hà", gender="female",
+        )  # fmt: skip
+    assert not Person.objects.filter(code="NEW2").exists()

@@ -66,7 +66,7 @@ def decision_detail(request, pk: int):
             try:
                 services.decision_issue(actor=request.user, decision_id=decision.pk, **form.cleaned_data)
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.show_on(form)
             else:
                 messages.success(request, _("Đã ban hành quyết định; khen thưởng đã được ghi vào sổ."))
                 return redirect("awards:decision_detail", pk=decision.pk)
@@ -227,7 +227,7 @@ def certificate_layout_edit(request, code: str):
                 positions=form.positions,
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Đã lưu mẫu in “%(award)s”.") % {"award": award_name(code)})
             return redirect("awards:certificate_layout_edit", code=code)

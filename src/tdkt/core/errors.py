@@ -11,3 +11,7 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+    def show_on(self, form) -> None:
+        """Shown on the form: under its field when the form has one of that name, else above it."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)

@@ -135,7 +135,7 @@ def calendar_add(request):
                 source=data["source"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(
                 request,

@@ -52,7 +52,7 @@ def council_create(request):
                 decision_date=data["decision_date"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Đã thành lập %(name)s.") % {"name": council.name})
             return redirect("councils:council_detail", pk=council.pk)
@@ -96,7 +96,7 @@ def council_edit(request, pk: int):
         try:
             services.council_update(actor=request.user, council_id=council.pk, **form.cleaned_data)
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Đã lưu thông tin Hội đồng."))
             return redirect("councils:council_detail", pk=council.pk)

@@ -57,7 +57,7 @@ def meeting_create(request, pk: int):
                 secretary_id=data["secretary"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Đã tạo phiên họp."))
             return redirect("councils:meeting_detail", pk=meeting.pk)
@@ -141,7 +141,7 @@ def meeting_edit(request, pk: int):
                 conclusions=data["conclusions"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Đã lưu phiên họp."))
             return redirect("councils:meeting_detail", pk=meeting.pk)

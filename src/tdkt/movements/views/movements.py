@@ -177,7 +177,7 @@ def movement_create(request):
                     document=form.checked_document,
                 )
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.show_on(form)
             else:
                 messages.success(request, _("Đã lưu dự thảo phong trào. Kiểm tra lại rồi bấm “Phát động”."))
                 return redirect("movements:movement_detail", pk=movement.pk)
@@ -232,7 +232,7 @@ def movement_edit(request, pk: int):
                     document=form.checked_document,
                 )
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.show_on(form)
             else:
                 messages.success(request, _("Đã lưu thay đổi."))
                 return redirect("movements:movement_detail", pk=movement.pk)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tdkt.reviews",
     "tdkt.dossiers",
     "tdkt.clusters",
+    "tdkt.reports",
     "tdkt.demo",
 ]
 

@@ -60,6 +60,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "dossiers.approve": frozenset({R.UNIT_HEAD}),
     "dossiers.appraise": frozenset({R.SPECIALIST}),
     "dossiers.sign": frozenset({R.LEADER}),
+    # the award register (issue 10): read by whoever reads the unit's people and decisions; legacy lists
+    # imported and revocations recorded by the TĐKT officers (a revocation is a decision recorded, not made)
+    "awards.view_register": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
+    "awards.import_register": frozenset({R.SPECIALIST, R.OFFICER}),
+    "awards.revoke": frozenset({R.SPECIALIST, R.OFFICER}),
+    # statistics with charts and the periodic report forms (issue 10)
+    "reports.view": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
+    "reports.export_forms": frozenset({R.SPECIALIST, R.OFFICER}),
     "core.view_audit": frozenset(),
     "core.view_job": frozenset({R.SPECIALIST, R.OFFICER}),
 }

@@ -305,6 +305,15 @@ class AwardRecord(TimeStampedModel):
     revoked = models.BooleanField(_("đã huỷ bỏ"), default=False)
     revoked_decision = models.CharField(_("quyết định huỷ bỏ"), max_length=60, blank=True)
     revoked_on = models.DateField(_("ngày huỷ bỏ"), null=True, blank=True)
+    revoked_reason = models.TextField(_("lý do huỷ bỏ"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận huỷ bỏ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     objects = AwardRecordQuerySet.as_manager()

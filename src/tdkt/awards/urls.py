@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tdkt.awards import views
+from tdkt.awards.views import decisions as views
 
 app_name = "awards"
 urlpatterns = [

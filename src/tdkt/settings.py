@@ -137,6 +137,12 @@ TASKS = {
         ),
     }
 }
+# A running job whose worker's heartbeat is older than this is failed as abandoned; a pending job that no
+# worker took this long while none is alive too (core.workers). Exports up to TDKT_SYNC_EXPORT_ROWS rows
+# are streamed at once, larger ones written by a worker (core.exports).
+TDKT_WORKER_DEAD_AFTER = env_int("TDKT_WORKER_DEAD_AFTER", 90)
+TDKT_JOB_PENDING_AFTER = env_int("TDKT_JOB_PENDING_AFTER", 900)
+TDKT_SYNC_EXPORT_ROWS = env_int("TDKT_SYNC_EXPORT_ROWS", 5_000)
 
 # E-mail of notifications, sent only by the task worker: TDKT_EMAIL_URL (smtp://, smtps://, console://;
 # unset: off), TDKT_EMAIL_FROM, TDKT_SITE_URL (the base of links in mails). Sets EMAIL_*,

@@ -155,3 +155,22 @@ def test_progress_is_committed_chunk_by_chunk_while_the_run_goes_on(tree, admin_
     assert run.status == "done"
     assert [d for d, _t, _a in seen] == [2, 4, 5]  # three chunks of people (unit A has no collective)
     assert not any(atomic for _d, _t, atomic in seen)
+
+
+def test_a_run_whose_worker_died_blocks_nothing_and_the_next_one_runs(
+    tree, rated, officer_a, django_capture_on_commit_callbacks
+):
+    """A run left 'running' by a killed worker: its job is failed by the sweep (core.workers); the unit
+    may be run again for the year, while a run still going refuses a second one."""
+    from tdkt.core.errors import ServiceError
+
+    stuck = run_request(actor=officer_a, unit_id=tree["a"].pk, year=2024)  # never executed: pending
+    with pytest.raises(ServiceError, match="đang được xét"):
+        run_request(actor=officer_a, unit_id=tree["a"].pk, year=2024)
+    EligibilityRun.objects.filter(pk=stuck.pk).update(status="running")
+    Job.objects.filter(pk=stuck.job_id).update(status="failed", message="Tiến trình xử lý đã dừng giữa chừng")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run_request(actor=officer_a, unit_id=tree["a"].pk, year=2024)
+    again.refresh_from_db()
+    assert again.status == "done" and again.pk != stuck.pk
+    assert EligibilityResult.objects.filter(run=again).count() == again.result_count > 0

@@ -388,20 +388,26 @@ def test_export_follows_the_default_filter_and_opens_in_excel(client, tree, rate
     assert any(r[0] == "TT-A" and r[1] == "Tập thể Vụ A" for r in rows)
 
 
-def test_export_larger_than_the_cap_asks_to_narrow_the_filters(client, tree, rated, officer_a, monkeypatch):
-    from tdkt.rulebook import views
+def test_export_larger_than_the_sync_limit_is_written_in_the_background(
+    client, tree, rated, officer_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Issue 10: a large list is no longer refused (it was above 20,000 rows): a worker writes it and
+    the job page offers the file, with the same filters."""
+    from tdkt.core.models import Job
 
+    settings.MEDIA_ROOT = tmp_path
+    settings.TDKT_SYNC_EXPORT_ROWS = 2
     run_in_process(actor=officer_a, unit=tree["a"], year=2024, with_forecast=False)
-    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
     _login(client, officer_a)
-    response = client.get(
-        reverse("rulebook:candidates_export"), {"unit": tree["a"].pk, "year": 2024, "verdict": "all"}
-    )
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("rulebook:candidates") + "?")
-    assert "verdict=all" in response["Location"]
-    html = client.get(response["Location"]).content.decode()
-    assert "nhiều hơn 2 dòng của một lần xuất Excel" in html and "thu hẹp" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            reverse("rulebook:candidates_export"), {"unit": tree["a"].pk, "year": 2024, "verdict": "all"}
+        )
+    job = Job.objects.get(kind="export.rulebook.candidates")
+    assert response.status_code == 302 and response["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert job.params["filters"]["verdict"] == "all" and job.status == "done"
+    rows = _xlsx_rows(client.get(reverse("core:job_file", args=[job.pk])))
+    assert len(rows) - 1 == job.result["rows"] > 2 and rows[0][4] == "Kết quả"
     small = client.get(
         reverse("rulebook:candidates_export"),
         {"unit": tree["a"].pk, "year": 2024, "award": "ldtt", "verdict": "eligible"},

@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             {
                 "calendar.day_add": _("Thêm ngày vào lịch làm việc"),
                 "calendar.day_remove": _("Xoá ngày khỏi lịch làm việc"),
+                "job.restart": _("Chạy lại tác vụ nền bị dừng giữa chừng"),
             }
         )
-        register_details({"replaces": _("thay cho dữ liệu")})
+        register_details({"replaces": _("thay cho dữ liệu"), "restarts": _("số lần chạy lại")})

@@ -82,10 +82,24 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the worker process running the job (core.workers): its heartbeat tells whether it is still alive
+    worker = models.ForeignKey(
+        "core.WorkerHeartbeat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the task that runs the job, to run it again after its worker died (core.jobs.job_restart)
+    task_path = models.CharField(max_length=255, blank=True)
+    task_args = models.JSONField(default=dict, blank=True)  # {"args": [...], "kwargs": {...}}
+    task_result_id = models.CharField(max_length=64, blank=True)  # django-tasks' id of the queued run
+    # set when the job was failed because its worker stopped or no worker took it: it may be restarted
+    abandoned_at = models.DateTimeField(_("bị bỏ dở lúc"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("số lần chạy lại"), default=0)
+    # what the job produced (a background Excel export), served only through core:job_file
+    output = models.FileField(_("tệp kết quả"), upload_to="exports/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("tác vụ nền")
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
 
     def __str__(self) -> str:
         return self.title
@@ -101,6 +115,29 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per `tdkt worker` process, refreshed every few seconds by a thread of that process
+    (core.workers). A running job whose worker has not been seen for a while is failed as abandoned."""
+
+    id = models.CharField(primary_key=True, max_length=64)  # the worker id django-tasks records too
+    host = models.CharField(_("máy"), max_length=255)
+    pid = models.PositiveIntegerField(_("mã tiến trình"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    last_seen = models.DateTimeField(_("thấy lần cuối lúc"), db_index=True)
+    stopped_at = models.DateTimeField(_("dừng lúc"), null=True, blank=True)  # a clean exit
+    current_job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tác vụ")
+    )
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = _("tiến trình xử lý nền")
+        verbose_name_plural = _("tiến trình xử lý nền")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
 
 
 class Notification(models.Model):

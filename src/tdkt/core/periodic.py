@@ -128,3 +128,11 @@ def resend_pending_emails(*, now: datetime.datetime) -> None:
     from tdkt.core.mail import send_pending
 
     send_pending()
+
+
+# jobs whose worker died (or that no worker took): failed, so their page says so and offers a restart
+@periodic("core.abandoned_jobs", every=datetime.timedelta(minutes=1))
+def fail_abandoned_jobs(*, now: datetime.datetime) -> None:
+    from tdkt.core.workers import fail_abandoned_jobs as fail
+
+    fail(now)

@@ -509,9 +509,14 @@ def run_request(*, actor, unit_id: int, year: int) -> EligibilityRun:
         raise ServiceError(_("Không tìm thấy đơn vị."), field="unit")
     require_perm(actor, "rulebook.run_eligibility", unit)
     with transaction.atomic():
-        busy = EligibilityRun.objects.filter(
-            unit=unit, year=year, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
-        ).exists()
+        # a run whose job a dead worker left behind (failed by core.workers' sweep) blocks nothing
+        busy = (
+            EligibilityRun.objects.filter(
+                unit=unit, year=year, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+            )
+            .exclude(job__status=JobStatus.FAILED)
+            .exists()
+        )
         if busy:
             raise ServiceError(
                 _("Đơn vị này đang được xét cho năm %(year)s; hãy chờ lượt trước hoàn tất.") % {"year": year}
@@ -561,9 +566,7 @@ def run_execute(
         status=RunStatus.RUNNING, started_at=now, people_count=people, collective_count=collectives
     )
     if run.job_id:
-        Job.objects.filter(pk=run.job_id).update(
-            status=JobStatus.RUNNING, started_at=now, total=total, done=0
-        )
+        jobs.job_start(run.job_id, total=total)  # records the worker: a dead one's run fails, can restart
     overrides = agency_overrides()
     done = results = eligible = 0
     subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,8 +19,16 @@ from tdkt.accounts.scope import scope_for
 from tdkt.core import jobs
 from tdkt.core.access import authenticated, permission_required
 from tdkt.core.errors import ServiceError
-from tdkt.core.excel import Column, xlsx_response
-from tdkt.core.exports import EXPORT_ACTION, can_export, export_view
+from tdkt.core.excel import Column
+from tdkt.core.exports import (
+    EXPORT_ACTION,
+    Export,
+    can_export,
+    export_request,
+    export_response,
+    export_view,
+    exporter,
+)
 from tdkt.core.filters import (
     invalid_filter_notice,
     invalid_filter_response,
@@ -37,7 +44,6 @@ from tdkt.rulebook.filters import ALL, CandidateFilterForm
 from tdkt.rulebook.models import AgencySetting, EligibilityResult, EligibilityRun
 
 PAGE_SIZE = 50
-EXPORT_MAX_ROWS = 20_000  # a larger list is not built inside a web request: the user narrows the filters
 
 
 class ClampedPaginator(Paginator):
@@ -271,31 +277,16 @@ def run_status(request, pk: int):
     return response
 
 
-@require_GET
-@export_view
-def candidates_export(request):
+@exporter("rulebook.candidates")
+def candidates_export_rows(*, user, params: dict) -> Export:
+    """The candidates of a year as an Excel export (core.exports): validated with the list's form, rows
+    kept to the export scope; large ones are written by a worker."""
+    request = export_request(user, params)
     scope = _view_scope(request)
-    form = CandidateFilterForm.for_request(request, scope)
-    f = form.filters()
+    f = CandidateFilterForm.for_request(request, scope).filters()
     if f is None:
-        back = reverse("rulebook:candidates") + (f"?{request.GET.urlencode()}" if request.GET else "")
-        return invalid_filter_response(request, form, back_url=back)
-    back = f"{reverse('rulebook:candidates')}?{urlencode(_candidate_query(f))}"
-    results = selectors.candidate_results(scope, f, export_scope=scope_for(request.user, EXPORT_ACTION))
-    count = results.count()
-    if count > EXPORT_MAX_ROWS:
-        messages.error(
-            request,
-            _(
-                "Danh sách có %(n)s dòng, nhiều hơn %(max)s dòng của một lần xuất Excel. Hãy thu hẹp "
-                "bộ lọc (chọn đơn vị cấp dưới, một danh hiệu hoặc một kết quả) rồi bấm “Xuất Excel” lại."
-            )
-            % {
-                "n": number_format(count, force_grouping=True),
-                "max": number_format(EXPORT_MAX_ROWS, force_grouping=True),
-            },
-        )
-        return redirect(back)
+        raise ServiceError(_("Bộ lọc của danh sách ứng viên không còn hợp lệ; hãy xuất lại từ danh sách."))
+    results = selectors.candidate_results(scope, f, export_scope=scope_for(user, EXPORT_ACTION))
     labels = {k: str(v) for k, v in VerdictChoice.choices}
     columns = [
         Column(_("Mã"), 12),
@@ -333,9 +324,23 @@ def candidates_export(request):
                 year,
             ]
 
-    return xlsx_response(
-        f"ung-vien-{f.year}-{f.unit.code}.xlsx", columns=columns, rows=rows(), sheet=_("Ứng viên")
-    )
+    return Export(f"ung-vien-{f.year}-{f.unit.code}.xlsx", _("Ứng viên"), columns, rows(), results.count())
+
+
+@require_GET
+@export_view
+def candidates_export(request):
+    """Up to core.exports.SYNC_EXPORT_ROWS rows the file at once; a larger list is written by a worker
+    (the job page offers the file), never refused and never built inside the web request."""
+    scope = _view_scope(request)
+    form = CandidateFilterForm.for_request(request, scope)
+    f = form.filters()
+    if f is None:
+        back = reverse("rulebook:candidates") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        return invalid_filter_response(request, form, back_url=back)
+    query = _candidate_query(f)  # the defaults resolved: the worker exports the very list asked for
+    back = f"{reverse('rulebook:candidates')}?{urlencode(query)}"
+    return export_response(request, kind="rulebook.candidates", params=query, back_url=back)
 
 
 # ---------------------------------------------------------------- rulebook browser

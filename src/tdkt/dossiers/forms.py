@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tdkt.accounts.scope import scope_for
-from tdkt.core.filters import NOT_IN_LIST, FilterModelChoiceField
+from tdkt.core.filters import NOT_IN_LIST, UnitPickerField
 from tdkt.core.ooxml import size_text
 from tdkt.core.uploads import DOCUMENTS, validate_upload
 from tdkt.dossiers.enums import Kind, Level, StateOutcome, Status
@@ -52,8 +52,12 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Tìm theo tên hồ sơ"), max_length=100, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Trạng thái"), required=False, error_messages=NOT_IN_LIST)
     level = forms.ChoiceField(label=gettext_lazy("Cấp"), required=False, error_messages=NOT_IN_LIST)
-    unit = FilterModelChoiceField(
-        label=gettext_lazy("Đơn vị"), queryset=Unit.objects.none(), required=False, error_messages=NOT_IN_LIST
+    unit = UnitPickerField(  # typed and suggested: the scope's units are never all listed
+        label=gettext_lazy("Đơn vị"),
+        action="dossiers.view",
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages=NOT_IN_LIST,
     )
     overdue = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ quá hạn"), required=False)
 
@@ -61,9 +65,9 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", gettext_lazy("Mọi trạng thái")), *Status.choices]
         self.fields["level"].choices = [("", gettext_lazy("Mọi cấp")), *Level.choices]
-        units, choices = _unit_choices(user, "dossiers.view")
-        self.fields["unit"].queryset = units
-        self.fields["unit"].choices = [("", gettext_lazy("Mọi đơn vị")), *choices]
+        self.fields["unit"].queryset = scope_for(user, "dossiers.view").filter_units(
+            Unit.objects.filter(active_to__isnull=True)
+        )
         style(self)
 
 

@@ -6,37 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.core.filters import NOT_IN_LIST
+from tdkt.core.filters import NOT_IN_LIST, PAGE_SIZES, page_size_field, style_fields
 from tdkt.core.search import query_field
 from tdkt.movements.enums import MovementKind, MovementStatus
 from tdkt.movements.selectors import MovementFilter
-
-PAGE_SIZES = (20, 50, 100)
-
-
-def _style(form: forms.Form) -> None:
-    for name, fld in form.fields.items():
-        css = (
-            "form-select form-select-sm"
-            if isinstance(fld.widget, forms.Select)
-            else "form-control form-control-sm"
-        )
-        fld.widget.attrs["class"] = css
-        if name in form.errors:
-            fld.widget.attrs["class"] += " is-invalid"
-            fld.widget.attrs["aria-invalid"] = "true"
-            fld.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-error"
-
-
-def _page_size_field() -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=_("Số dòng/trang"),
-        required=False,
-        coerce=int,
-        choices=[(n, n) for n in PAGE_SIZES],
-        empty_value=PAGE_SIZES[0],
-        error_messages=NOT_IN_LIST,
-    )
 
 
 class MovementFilterForm(forms.Form):
@@ -64,12 +37,12 @@ class MovementFilterForm(forms.Form):
         choices=[("", _("Tất cả"))] + list(MovementStatus.choices),
         error_messages=NOT_IN_LIST,
     )
-    per_page = _page_size_field()
+    per_page = page_size_field()
 
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         self.is_valid()
-        _style(self)
+        style_fields(self)
 
     def to_filter(self) -> MovementFilter | None:
         if not self.is_valid():
@@ -106,7 +79,7 @@ class TableFilterForm(forms.Form):
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         self.is_valid()
-        _style(self)
+        style_fields(self)
 
 
 class SubjectFilterForm(forms.Form):
@@ -119,12 +92,12 @@ class SubjectFilterForm(forms.Form):
         error_messages=NOT_IN_LIST,
     )
     q = query_field(_("Tìm theo tên hoặc mã"))
-    per_page = _page_size_field()
+    per_page = page_size_field()
 
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         self.is_valid()
-        _style(self)
+        style_fields(self)
 
     @property
     def page_size(self) -> int:

@@ -10,27 +10,29 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.core.filters import NOT_IN_LIST, FilterModelChoiceField
+from tdkt.core.filters import (
+    NOT_IN_LIST,
+    PAGE_SIZES,
+    UnitPickerField,
+    page_size_field,
+    style_fields,
+    yes_no,
+    yes_no_field,
+)
 from tdkt.core.search import query_field
 from tdkt.org.enums import Employment, Gender, Rating
 from tdkt.org.models import Unit
 from tdkt.org.selectors import PersonFilter, last_year
 
-PAGE_SIZES = (20, 50, 100)
-YES_NO = [("", _("Tất cả")), ("1", _("Có")), ("0", _("Không"))]
-
-
-def _yes_no(value: str) -> bool | None:
-    return {"1": True, "0": False}.get(value)
-
 
 class PersonFilterForm(forms.Form):
     q = query_field(_("Tìm theo tên hoặc mã"))
-    unit = FilterModelChoiceField(
+    # typed and suggested (core.filters.UnitPickerField), never a select of every unit of the scope
+    unit = UnitPickerField(
         label=_("Đơn vị"),
+        action="org.view_person",
         queryset=Unit.objects.none(),
         required=False,
-        empty_label=_("Tất cả đơn vị"),
         # one message for a unit outside the scope and a unit that does not exist: nothing to learn
         error_messages={"invalid_choice": _("Không có đơn vị này trong phạm vi bạn được xem.")},
     )
@@ -47,12 +49,8 @@ class PersonFilterForm(forms.Form):
         choices=[("", _("Tất cả"))] + list(Employment.choices),
         error_messages=NOT_IN_LIST,
     )
-    direct_worker = forms.ChoiceField(
-        label=_("Lao động trực tiếp"), required=False, choices=YES_NO, error_messages=NOT_IN_LIST
-    )
-    leader = forms.ChoiceField(
-        label=_("Lãnh đạo, quản lý"), required=False, choices=YES_NO, error_messages=NOT_IN_LIST
-    )
+    direct_worker = yes_no_field(_("Lao động trực tiếp"))
+    leader = yes_no_field(_("Lãnh đạo, quản lý"))
     active = forms.ChoiceField(
         label=_("Tình trạng"),
         required=False,
@@ -76,41 +74,16 @@ class PersonFilterForm(forms.Form):
             "max_value": _("Năm xếp loại không hợp lệ."),
         },
     )
-    per_page = forms.TypedChoiceField(
-        label=_("Số dòng/trang"),
-        required=False,
-        coerce=int,
-        choices=[(n, n) for n in PAGE_SIZES],
-        empty_value=PAGE_SIZES[0],
-        error_messages=NOT_IN_LIST,
-    )
+    per_page = page_size_field()
 
-    def __init__(self, data, *, units, choices=None, **kwargs):
+    def __init__(self, data, *, units, **kwargs):
         # A bare visit (no query string) starts with the defaults: active people, sub-units included.
         if not data:
             data = {"subtree": "on", "active": "1"}
         super().__init__(data, **kwargs)
-        self.fields["unit"].queryset = units
-        if choices is not None:
-            # shown in tree order with indentation (`tree_depth` from org.selectors.tree_order);
-            # any unit of `units` is still accepted
-            self.fields["unit"].choices = [("", self.fields["unit"].empty_label)] + [
-                (u.pk, "— " * u.tree_depth + u.name) for u in choices
-            ]
+        self.fields["unit"].queryset = units  # what is accepted; nothing lists it
         self.fields["rating_year"].widget.attrs["placeholder"] = str(last_year())
-        for name, fld in self.fields.items():
-            widget = fld.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = css
-            if name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"  # includes/field_errors.html
-                widget.attrs["class"] += " is-invalid"
+        style_fields(self)  # drawn on every request of the list
 
     def to_filter(self) -> PersonFilter | None:
         """The cleaned filter, or None when any field does not validate: the list then shows no rows
@@ -125,8 +98,8 @@ class PersonFilterForm(forms.Form):
             include_subtree=bool(data.get("subtree")),
             gender=data.get("gender") or "",
             employment=data.get("employment") or "",
-            direct_worker=_yes_no(data.get("direct_worker") or ""),
-            leader=_yes_no(data.get("leader") or ""),
+            direct_worker=yes_no(data.get("direct_worker") or ""),
+            leader=yes_no(data.get("leader") or ""),
             active=None if active == "all" else active == "1",
             rating=data.get("rating") or "",
             rating_year=data.get("rating_year") or None,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tdkt.core.errors import ServiceError
-from tdkt.core.filters import NOT_IN_LIST, FilterModelChoiceField
+from tdkt.core.filters import NOT_IN_LIST, UnitPickerField, style_fields
 from tdkt.core.search import query_field
 from tdkt.org.models import Unit
 from tdkt.rulebook import selectors, services
@@ -28,8 +28,9 @@ class CandidateFilterForm(forms.Form):
     Absent values take their defaults before the form is bound (`for_request`), so the form shows what
     is listed: the first unit of the scope, last year, every award, the eligible only."""
 
-    unit = FilterModelChoiceField(
+    unit = UnitPickerField(  # typed and suggested: the scope's units are never all listed
         label=gettext_lazy("Đơn vị"),
+        action="rulebook.view_eligibility",
         queryset=Unit.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Không có đơn vị này trong phạm vi bạn được xem.")},
@@ -55,24 +56,12 @@ class CandidateFilterForm(forms.Form):
     def __init__(self, data, *, units, default_year: int):
         super().__init__(data, auto_id="f-%s")
         self.fields["unit"].queryset = units  # what is accepted
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]  # what is offered: one query
         year = self.data.get("year")
         selected = (
             int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else default_year
         )
         self.fields["year"].widget.choices = [(y, y) for y in selectors.year_choices(selected)]
-        for name, field in self.fields.items():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
-            if name in self.errors:
-                field.widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}-error"}
-                )
-                field.widget.attrs["class"] += " is-invalid"
+        style_fields(self)
 
     @classmethod
     def for_request(cls, request, scope) -> CandidateFilterForm:

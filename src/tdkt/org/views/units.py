@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tdkt.accounts.permissions import ACTION_ROLES
 from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
+from tdkt.core.filters import UNIT_PICKER_MAX
 from tdkt.org.models import Unit
-from tdkt.org.selectors import unit_page
+from tdkt.org.selectors import search_units, unit_page
 from tdkt.org.selectors import unit_tree as select_unit_tree
 
 
@@ -53,3 +55,27 @@ def unit_detail(request, pk: int):
         "people_url": people_url if scope_for(request.user, "org.view_person").covers(unit) else None,
     }
     return render(request, "org/unit_detail.html", context)
+
+
+UNIT_SEARCH_LIMIT = 20
+
+
+@require_GET
+@permission_required("org.view_unit")
+def unit_search(request):
+    """The suggestions of a unit picker (core.filters.UnitPickerWidget): at most 20 units matching `q`
+    (or the picker's own field `unit`, as htmx sends it), as <option>s of a <datalist>.
+
+    Only units the user may see, and, with `for=<action>`, only those of that action's scope too (the
+    list being filtered: the people list offers the units whose people the user may see)."""
+    query = request.GET.get("q", request.GET.get("unit", ""))
+    query = "" if "\x00" in query else query[:UNIT_PICKER_MAX]
+    scope = scope_for(request.user, "org.view_unit")
+    action = request.GET.get("for", "")
+    units = []
+    if action in ACTION_ROLES and action != "org.view_unit":
+        narrow = scope_for(request.user, action)
+        units = [u for u in search_units(narrow, query, limit=UNIT_SEARCH_LIMIT) if scope.covers(u)]
+    else:
+        units = search_units(scope, query, limit=UNIT_SEARCH_LIMIT)
+    return render(request, "org/_unit_options.html", {"units": units, "query": query})

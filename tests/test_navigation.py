@@ -97,9 +97,12 @@ def test_the_groups_hold_the_year_and_the_administration_in_order(client, tree):
         "Hồ sơ đề nghị",
         "Đề nghị khen thưởng của tôi",
         "Quyết định",
+        "Sổ khen thưởng",
     ]
     assert groups["Quản trị"] == [
         "Nhập dữ liệu",
+        "Nhập sổ khen thưởng cũ",
+        "Tác vụ nền",
         "Xác minh số định danh",
         "Nhật ký",
         "Khoá đăng nhập",
@@ -108,7 +111,16 @@ def test_the_groups_hold_the_year_and_the_administration_in_order(client, tree):
         "Lịch làm việc",
     ]
     top = [str(i["label"]) for i in _nav(client, admin)]
-    assert top == ["Tổng quan", "Đơn vị", "Cán bộ", "Phong trào", "Bình xét", "Quy định TĐKT", "Quản trị"]
+    assert top == [
+        "Tổng quan",
+        "Đơn vị",
+        "Cán bộ",
+        "Phong trào",
+        "Bình xét",
+        "Thống kê",
+        "Quy định TĐKT",
+        "Quản trị",
+    ]
 
 
 def test_a_settings_page_marks_the_administration_group_not_the_rulebook(client, tree):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import rules
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.accounts.scope import is_admin, scope_for
+from tdkt.accounts.scope import is_admin, roles_of, scope_for
 from tdkt.councils.models import CouncilMember
 from tdkt.org.models import Person
 
@@ -111,14 +111,23 @@ MENU: list[Entry | Group] = [
                 also=_has_person,
             ),
             Entry("awards:decision_list", _("Quyết định"), "awards.view_decision", needs_units=True),
+            Entry("awards:register", _("Sổ khen thưởng"), "awards.view_register", needs_units=True),
         ),
     ),
+    Entry("reports:statistics", _("Thống kê"), "reports.view", needs_units=True),
     Entry("rulebook:catalogue", _("Quy định TĐKT")),
     Group(
         "admin",
         _("Quản trị"),
         (
             Entry("org:import_start", _("Nhập dữ liệu"), "org.import", needs_units=True),
+            Entry(
+                "awards:legacy_import",
+                _("Nhập sổ khen thưởng cũ"),
+                "awards.import_register",
+                needs_units=True,
+            ),
+            Entry("core:job_list", _("Tác vụ nền"), "core.view_job", needs_units=True),
             Entry("org:identity_list", _("Xác minh số định danh"), "org.review_identity", needs_units=True),
             Entry("core:audit_list", _("Nhật ký"), "core.view_audit", needs_units=True),
             Entry("accounts:lockout_list", _("Khoá đăng nhập"), "core.view_audit", needs_units=True),
@@ -135,17 +144,45 @@ MENU: list[Entry | Group] = [
 ]
 
 
-def _allowed(user, entry: Entry, admin: bool, asked: dict) -> bool:
+def _role_allows(user, entry: Entry, admin: bool) -> bool:
+    """What the user's roles alone allow (the entry's `also` test aside)."""
     if entry.action is None or admin:
         return True
     scope = scope_for(user, entry.action)
-    if not scope.empty and (scope.units_only or not entry.needs_units):
-        return True
-    if entry.also is None:
-        return False
-    if entry.also not in asked:  # each test once per menu, however many entries share it
-        asked[entry.also] = entry.also(user)
-    return asked[entry.also]
+    return not scope.empty and (scope.units_only or not entry.needs_units)
+
+
+_ENTRIES: tuple[Entry, ...] = tuple(
+    e for node in MENU for e in (node.entries if isinstance(node, Group) else (node,))
+)
+# what the roles allow, per (admin, roles, has a person): the few combinations the users share
+_ROLE_MENUS: dict[tuple, tuple[bool, ...]] = {}
+_URLS: dict[tuple, dict[str, str | None]] = {}
+
+
+def _role_menu(user, admin: bool) -> tuple[bool, ...]:
+    """Per entry of the menu, whether the user's roles allow it. The answer depends only on whether the
+    user is an administrator, on the roles they hold today (their current assignments, read once per
+    request by the scope) and on whether they have a personnel record (the scope of their own record),
+    so it is kept per process under exactly that: a role granted or withdrawn is a new key at the next
+    request, and two users share an answer only when nothing it depends on differs."""
+    key = (admin, user.is_active, frozenset(roles_of(user)), _has_person(user))
+    allowed = _ROLE_MENUS.get(key)
+    if allowed is None:
+        allowed = tuple(_role_allows(user, entry, admin) for entry in _ENTRIES)
+        if len(_ROLE_MENUS) > 1000:  # a bound, never reached by the few roles there are
+            _ROLE_MENUS.clear()
+        _ROLE_MENUS[key] = allowed
+    return allowed
+
+
+def _urls() -> dict[str, str | None]:
+    """The menu's addresses, reversed once per URLconf and script prefix."""
+    key = (get_urlconf(), get_script_prefix())
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = _URLS[key] = {e.url_name: _url(e.url_name) for e in _ENTRIES}
+    return urls
 
 
 def _url(url_name: str) -> str | None:
@@ -157,23 +194,37 @@ def _url(url_name: str) -> str | None:
 
 def build_menu(user, path: str) -> list[dict]:
     """The user's menu: dicts with `label`, `url`, `active`, and for a group `key` and `children`."""
-    admin = is_admin(user)
+    allowed = dict(zip(_ENTRIES, _role_menu(user, is_admin(user)), strict=True))
+    urls = _urls()
     asked: dict = {}
+
+    def shown(entry: Entry) -> str | None:
+        url = urls[entry.url_name]
+        if not url:
+            return None
+        if allowed[entry]:
+            return url
+        if entry.also is None:
+            return None
+        if entry.also not in asked:  # each test once per menu, however many entries share it
+            asked[entry.also] = entry.also(user)
+        return url if asked[entry.also] else None
+
     menu: list[dict] = []
     links: list[dict] = []
     for node in MENU:
         if isinstance(node, Group):
             children = []
             for entry in node.entries:
-                url = _url(entry.url_name)
-                if url and _allowed(user, entry, admin, asked):
+                url = shown(entry)
+                if url:
                     children.append({"url": url, "label": entry.label, "active": False})
             if children:  # a group with nothing the user may open is not shown
                 menu.append({"key": node.key, "label": node.label, "children": children, "active": False})
                 links.extend(children)
         else:
-            url = _url(node.url_name)
-            if url and _allowed(user, node, admin, asked):
+            url = shown(node)
+            if url:
                 item = {"url": url, "label": node.label, "active": False}
                 menu.append(item)
                 links.append(item)
@@ -212,4 +263,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": Menu(request), "own_person": _person(user)}
+    return {
+        "nav_items": Menu(request),
+        "own_person": _person(user),
+        # the header's search box (org:search), for whoever may look people up; a callable, so a
+        # fragment that does not draw the header does not ask
+        "header_search": lambda: not scope_for(user, "org.view_person").empty,
+    }

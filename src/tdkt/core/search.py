@@ -7,13 +7,20 @@ folded the same way (`core.text.fold`), so "nguyen van an" and "NGUYỄN VĂN AN
 finds CB002644).
 
 The text is folded lower case, so a plain (case-sensitive) LIKE suffices on both databases; on
-PostgreSQL a trigram index serves it (migration org 0002).
+PostgreSQL a trigram index serves it (migration org 0002). Ranking, misspellings and the indexes that
+keep a search fast at national size (org 0006) are below: `ranked` for a list that pages through every
+match, `best_matches` for the first few (the search page, org.selectors.search).
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from django import forms
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Concat, Length, Lower
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.core.text import fold
@@ -55,3 +62,306 @@ def word_start_q(field: str, query: str) -> Q:
         else:
             q &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": " " + word})
     return q
+
+
+# --- ranked and approximate search ---------------------------------------------------------------
+#
+# `word_start_q` stays the exact path of every search. On top of it:
+#   - `search_words` keeps the words of a query that can match something (no punctuation-only or
+#     emoji "words", at most MAX_WORDS of them);
+#   - `rank_expression` orders the matches: the name typed as it is stored (accents included), then
+#     the folded name equal to the query, the name beginning with it, the same words in another order,
+#     the name ending with them, the words in order inside it, then any other match; then by name;
+#   - `Vocabulary.corrections` proposes, for a word that found nothing, the words of the names within
+#     one or two edits ("huonng" -> "huong", "nguyne" -> "nguyen"), and `alternatives_q` searches with
+#     them. Vietnamese names use a few thousand distinct syllables, so the vocabulary is small;
+#   - `match_q` / `best_matches` choose the index by `connection.vendor`: PostgreSQL intersects the
+#     words in a GIN index of the text's words and finds name beginnings in a pattern index; SQLite
+#     scans a (covering) index of the text instead of the table and looks name beginnings up as ranges.
+
+MAX_WORDS = 12  # words beyond are ignored: no name has so many, and each word costs a LIKE
+MIN_FUZZY_LENGTH = 4  # shorter words are never corrected: "an" is not a misspelt "van"
+MAX_CORRECTIONS = 8  # the nearest vocabulary words tried for one misspelt word
+
+
+def search_words(query: str | None) -> list[str]:
+    """The folded words of `query` that can match a stored text: words with at least one letter or digit,
+    at most MAX_WORDS. Punctuation alone, emoji and symbols are left out, so they match nothing rather
+    than everything ("!!!" is not a search)."""
+    words = [w for w in fold(query or "").split() if any(ch.isalnum() for ch in w)]
+    return words[:MAX_WORDS]
+
+
+def _is_code_word(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _whole_word_q(field: str, word: str) -> Q:
+    # the stored text is "folded name folded code": every name word is followed by a space
+    return Q(**{f"{field}__startswith": word + " "}) | Q(**{f"{field}__contains": " " + word + " "})
+
+
+def alternatives_q(field: str, alternatives: list[list[str]]) -> Q:
+    """Like `word_start_q`, but each query word is a list of alternatives (the word and its
+    corrections): every word matches through one of its alternatives."""
+    q = Q()
+    for options in alternatives:
+        one = Q(pk__in=[])
+        for word in options:
+            one |= word_start_q(field, word)
+        q &= one
+    return q
+
+
+def rank_expression(
+    words: list[str], *, field: str, code_field: str, name_field: str | None = None, typed=""
+):
+    """A small integer per row, lower is better, for rows that already match `words` (folded) in the
+    stored text `field` ("folded name folded code"):
+
+      0  the name exactly as typed, accents included ("Nguyễn Thị Hường" before "Nguyễn Thị Hương"),
+         or the code typed in full
+      1  the folded name is the query ("nguyen thi huong")
+      2  the folded name begins with the query ("nguyen thi huong giang")
+      3  the same words in another order ("huong nguyen thi")
+      4  the name ends with the words in this order ("thi huong": Hoàng Thị Hương, the given name last)
+      5  the words in this order inside the name ("thi huong" in "nguyen thi huong giang")
+      6  any other match (word beginnings in any order, a code anywhere)
+    """
+    phrase = " ".join(words)
+    whens = []
+    if name_field and typed:
+        whens.append(When(Q(**{f"{name_field}__iexact": typed}), then=Value(0)))
+    if len(words) == 1 and _is_code_word(words[0]):
+        whens.append(When(Q(**{f"{code_field}__iexact": words[0]}), then=Value(0)))
+    name_is_phrase = Concat(Value(phrase + " "), Lower(code_field))
+    whens.append(When(Q(**{field: name_is_phrase}), then=Value(1)))
+    whens.append(When(Q(**{f"{field}__startswith": phrase + " "}), then=Value(2)))
+    if len(words) > 1 and not any(_is_code_word(w) for w in words):
+        same_words = Q()
+        for word in words:
+            same_words &= _whole_word_q(field, word)
+        # ... and nothing else: the name is as long as the query's words
+        length_matches = Q(search_name_length=len(phrase))
+        whens.append(When(same_words & length_matches, then=Value(3)))
+    name_ends_with = Concat(Value(" " + phrase + " "), Lower(code_field))
+    whens.append(When(Q(**{f"{field}__endswith": name_ends_with}), then=Value(4)))
+    whens.append(When(Q(**{f"{field}__contains": " " + phrase + " "}), then=Value(5)))
+    rank = Case(*whens, default=Value(6), output_field=IntegerField())
+    name_length = Length(field) - Length(code_field) - Value(1)
+    return rank, {"search_name_length": name_length} if len(words) > 1 else {}
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def _tsquery(alternatives: list[list[str]]) -> str:
+    """A PostgreSQL text-search query for the words made of plain letters a-z only (folded names are),
+    each a prefix ("nguyen:* & (huong:* | hung:*)"); words with digits or other characters are left to
+    the LIKE filter, which every row passes as well. Built only from [a-z]+, so nothing in it is
+    syntax."""
+    parts = []
+    for options in alternatives:
+        if all(_PLAIN_WORD.fullmatch(o) for o in options):
+            parts.append("(" + " | ".join(f"{o}:*" for o in options) + ")")
+    return " & ".join(parts)
+
+
+class WordsMatch(Func):
+    """`to_tsvector('simple', text) @@ to_tsquery('simple', query)`: the expression of the GIN index
+    org 0006 creates on the folded texts (PostgreSQL only)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        text_sql, text_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"to_tsvector('simple'::regconfig, {text_sql}) @@ to_tsquery('simple'::regconfig, {query_sql})"
+        return sql, [*text_params, *query_params]
+
+
+def match_q(qs, words: list[str], *, field: str = "search_text", alternatives=None) -> Q:
+    """The rows of `qs` matching `words` (or one alternative of each word) in the folded text `field`,
+    as a Q each database answers from its index (org 0006)."""
+    q = alternatives_q(field, alternatives) if alternatives else word_start_q(field, " ".join(words))
+    vendor = connections[qs.db].vendor
+    if vendor == "postgresql" and (words_query := _tsquery(alternatives or [[w] for w in words])):
+        # the GIN index of the text's words intersects the words' rows; the LIKE filter then checks
+        # the exact rule on the few rows left
+        q &= Q(WordsMatch(F(field), Value(words_query)))
+    if vendor == "sqlite":
+        # match in a subquery that SQLite answers by scanning the index on the folded text alone,
+        # several times faster than reading the wide rows
+        q = Q(pk__in=qs.model._default_manager.filter(q).values("pk"))
+    return q
+
+
+def ranked(
+    qs,
+    words: list[str],
+    *,
+    field: str = "search_text",
+    code_field: str = "code",
+    name_field=None,
+    typed: str = "",
+    alternatives: list[list[str]] | None = None,
+    order=("sort_key", "id"),
+):
+    """`qs` filtered to the rows matching `words` (or, with `alternatives`, one alternative of each
+    word) in the folded text `field`, annotated `search_rank` and ordered best first, then by `order`.
+    Every match is ranked: for a list that pages through them all; `best_matches` for the first few."""
+    q = match_q(qs, words, field=field, alternatives=alternatives)
+    rank, extra = rank_expression(
+        words, field=field, code_field=code_field, name_field=name_field, typed=typed
+    )
+    if extra:
+        qs = qs.alias(**extra)
+    return qs.filter(q).annotate(search_rank=rank).order_by("search_rank", *order)
+
+
+RANK_CAP = 1000  # matches ranked beyond the names made of the query's words (best_matches)
+MAX_HEAD_WORDS = 4  # every order of at most this many words is looked up (4! = 24 index ranges)
+
+
+def _heads_q(qs, words: list[str], field: str) -> Q:
+    """Rows whose folded name begins with the query's words, in any order ("huong nguyen thi" finds
+    "nguyen thi huong ..."): index ranges of the folded text, one per order of the words."""
+    orders = itertools.permutations(words) if len(words) <= MAX_HEAD_WORDS else [words]
+    prefixes = sorted({" ".join(p) + " " for p in orders})
+    q = Q(pk__in=[])
+    if connections[qs.db].vendor == "sqlite":
+        # SQLite's LIKE ignores ASCII case and so no index serves it; the folded text is lower case
+        # and the index binary: a range is the same prefix (the character after " " is "!")
+        for prefix in prefixes:
+            q |= Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + "!"})
+        return Q(pk__in=qs.model._default_manager.filter(q).values("pk"))
+    for prefix in prefixes:  # PostgreSQL: the pattern index of org 0006
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def _candidates_q(qs, words: list[str], field: str, alternatives) -> Q:
+    """Rows that may match (a superset of `match_q`, from an index alone): on PostgreSQL, when every
+    word is plain letters, the words' index only — a word of the index begins with each query word;
+    the LIKE rule is checked on the rows picked."""
+    options = alternatives or [[w] for w in words]
+    if connections[qs.db].vendor == "postgresql" and all(
+        _PLAIN_WORD.fullmatch(o) for opts in options for o in opts
+    ):
+        return Q(WordsMatch(F(field), Value(_tsquery(options))))
+    return match_q(qs, words, field=field, alternatives=alternatives)
+
+
+def best_matches(
+    qs,
+    words: list[str],
+    *,
+    limit: int,
+    cap: int = RANK_CAP,
+    field: str = "search_text",
+    code_field: str = "code",
+    name_field=None,
+    typed: str = "",
+    alternatives: list[list[str]] | None = None,
+    order=("sort_key", "id"),
+) -> list:
+    """The `limit` best rows of `qs` for `words`, ranked like `ranked`, at a cost that does not grow
+    with the matches: up to `cap` rows whose name begins with the query's words in some order (an index
+    finds them: the name itself, "huong nguyen thi" for "Nguyễn Thị Hương") and up to `cap` other
+    matches are ranked. A query of one common syllable matches a third of the country, each match as
+    good as the next; a full name, however common, is found among the first.
+
+    Three queries at most: the ids of the name beginnings, the ids of other matches (when the first
+    are fewer than `limit`), then the rows of those ids, ranked — an id list, so that the database
+    reads only those rows."""
+    exact = alternatives_q(field, alternatives) if alternatives else word_start_q(field, " ".join(words))
+    ids: list = []
+    if len(words) > 1:  # one word: its "beginnings" are as many as its matches
+        # the index ranges find the few rows; the LIKE rule is checked on them alone
+        heads = qs.filter(_heads_q(qs, words, field) & exact).order_by()
+        ids = list(heads.values_list("pk", flat=True)[:cap])
+    if len(ids) < limit:
+        find = _candidates_q(qs, words, field, alternatives)
+        others = qs.filter(find).order_by().values_list("pk", flat=True)[:cap]  # any of them: no sort
+        ids = sorted(set(ids).union(others))
+    if not ids:
+        return []
+    rank, extra = rank_expression(
+        words, field=field, code_field=code_field, name_field=name_field, typed=typed
+    )
+    rows = qs.filter(Q(pk__in=ids) & exact)
+    if extra:
+        rows = rows.alias(**extra)
+    return list(rows.annotate(search_rank=rank).order_by("search_rank", *order)[:limit])
+
+
+def max_edits(word: str) -> int:
+    """How many edits a word may be away from its correction: none for short words and codes, one for
+    words of four or five letters, two for longer ones."""
+    if len(word) < MIN_FUZZY_LENGTH or _is_code_word(word):
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from `a` to `b`; `limit + 1` once above it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _step in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+class Vocabulary:
+    """The distinct words of the stored names, with an index of their one- and two-letter deletions
+    (symmetric deletion: two words within two edits share a deletion), so a correction is a few
+    dictionary look-ups, not a pass over every word."""
+
+    def __init__(self, words):
+        self.words = frozenset(w for w in words if w and not _is_code_word(w))
+        self._index: dict[str, list[str]] = {}
+        for word in self.words:
+            for variant in _deletions(word, 2 if len(word) > 5 else 1):
+                self._index.setdefault(variant, []).append(word)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def corrections(self, word: str) -> list[str]:
+        """The vocabulary words nearest to `word` (at most `max_edits(word)` edits away, only those at
+        the smallest distance found), best first; empty for a word that is in the vocabulary, too short
+        or a code."""
+        limit = max_edits(word)
+        if not limit or word in self.words:
+            return []
+        found: dict[str, int] = {}
+        for variant in _deletions(word, limit):
+            for candidate in self._index.get(variant, ()):
+                if candidate not in found:
+                    found[candidate] = edit_distance(word, candidate, limit)
+        near = {w: d for w, d in found.items() if d <= limit}
+        if not near:
+            return []
+        best = min(near.values())
+        # same distance: a candidate of the same length first (a letter typed wrong), then alphabetical
+        chosen = sorted((w for w, d in near.items() if d == best), key=lambda w: (abs(len(w) - len(word)), w))
+        return chosen[:MAX_CORRECTIONS]

@@ -5,12 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from tdkt.accounts.scope import Scope, scope_for
-from tdkt.core.search import word_start_q
-from tdkt.core.text import fold
+from tdkt.core import search as core_search
+from tdkt.core.search import MAX_QUERY_LENGTH, Vocabulary, best_matches, match_q, ranked, search_words
+from tdkt.core.text import clean, fold
 from tdkt.org.enums import Rating, UnitKind
 from tdkt.org.models import (
     AwardRecord,
@@ -103,6 +117,65 @@ def unit_labels(rows: list[Unit]) -> dict[int, str]:
     return labels
 
 
+def unit_labels_for(units, scope: Scope) -> dict[int, str]:
+    """`unit_labels` for just `units` (the units of one page of a list), with the direct units they
+    belong to read in one query among the units of `scope`: the same labels as `unit_labels` over the
+    whole scope, at a cost that does not grow with the scope."""
+    top_of = {}
+    for u in units:
+        parts = u.path.strip("/").split("/")
+        if len(parts) > 2:
+            top_of[u.pk] = int(parts[1])
+    tops = {}
+    if top_of:
+        ancestors = Unit.objects.filter(pk__in=sorted(set(top_of.values())))
+        tops = dict(scope.filter_units(ancestors).values_list("pk", "name"))
+    return {u.pk: f"{u.name} — {tops[top_of[u.pk]]}" if top_of.get(u.pk) in tops else u.name for u in units}
+
+
+def search_units(scope: Scope, query: str, *, limit: int = 20, today=None) -> list[Unit]:
+    """Units of `scope` (open on `today`) matching `query` the way a unit picker suggests them: a code
+    equal to or beginning with the query, then names beginning with it, then names where every folded
+    word of the query begins a word, then names containing it; top units first within each. Without a
+    query, the top of the tree. Each with `label` (unit_labels_for). Units are a few thousand at most:
+    their names are folded in Python (SQLite has no accent folding)."""
+    today = today or timezone.localdate()
+    qs = scope.filter_units(Unit.objects.filter(Q(active_to__isnull=True) | Q(active_to__gte=today)))
+    words = fold(query).split()
+    if not words:
+        found = list(
+            qs.only("id", "code", "name", "path", "depth").order_by("depth", "sort_order", "name")[:limit]
+        )
+    else:
+        needle = " ".join(words)
+        ranked = []
+        for pk, code, name, depth in qs.values_list("pk", "code", "name", "depth").iterator(chunk_size=2000):
+            folded_code = code.lower()
+            folded_name = fold(name)
+            name_words = folded_name.split()
+            if folded_code == needle:
+                rank = 0
+            elif folded_code.startswith(needle):
+                rank = 1
+            elif folded_name.startswith(needle):
+                rank = 2
+            elif all(any(w.startswith(q) for w in name_words) for q in words):
+                rank = 3
+            elif needle in folded_name:
+                rank = 4
+            else:
+                continue
+            ranked.append((rank, depth, folded_name, pk))
+        ranked.sort()
+        ids = [pk for *_rest, pk in ranked[:limit]]
+        by_id = Unit.objects.only("id", "code", "name", "path", "depth").in_bulk(ids)
+        found = [by_id[pk] for pk in ids if pk in by_id]
+    labels = unit_labels_for(found, scope)
+    for u in found:
+        u.label = labels[u.pk]
+    return found
+
+
 @dataclass
 class UnitPage:
     unit: Unit
@@ -179,10 +252,169 @@ class PersonFilter:
     rating_year: int | None = None
 
 
-def search_people(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """People whose name (or staff code) matches `q` the way every list searches: each folded word
-    begins a word of the name, a word with a digit matches anywhere in the code (core.search)."""
-    return qs.filter(word_start_q("search_text", q)) if q else qs
+def search_people(qs: QuerySet[Person], q: str, *, fuzzy: bool = True) -> QuerySet[Person]:
+    """People whose name (or staff code) matches `q` the way every search box searches (core.search):
+    each folded word begins a word of the name, a word with a digit matches anywhere in the code; the
+    best matches first (`search_rank`, then name order) — unless more than `core.search.RANK_CAP`
+    match ("nguyen" matches a third of the country): those stay in name order, which an index serves
+    page by page. When nothing in `qs` matches and `fuzzy`, the misspelt words are corrected against
+    the names' vocabulary ("huonng" finds Hương)."""
+    words = search_words(q)
+    if not q or not q.strip():
+        return qs
+    if not words:
+        return qs.none()
+    typed = clean(q)
+    cap = core_search.RANK_CAP
+    matches = qs.filter(match_q(qs, words)).order_by().values("pk")[: cap + 1].count()
+    if matches > cap:
+        return qs.filter(match_q(qs, words))
+    if matches or not fuzzy or (alternatives := corrected_words(words)) is None:
+        return ranked(qs, words, name_field="full_name", typed=typed)
+    best = [options[1] if len(options) > 1 else options[0] for options in alternatives]
+    return ranked(qs, best, name_field="full_name", typed=typed, alternatives=alternatives)
+
+
+# --- search across people, collectives and award records ----------------------------------------
+
+VOCABULARY_CACHE_KEY = "tdkt.org.search_vocabulary"
+VOCABULARY_TIMEOUT = 6 * 3600  # a full rebuild at least this often (names edited in place)
+_vocabularies: dict[tuple, Vocabulary] = {}  # per process: the correction index of a cached word list
+
+
+def _newest(model) -> tuple:
+    row = model.objects.order_by("-id").values_list("id", "updated_at").first()
+    return (row[0], row[1].isoformat()) if row else (0, "")
+
+
+def _name_words(people: QuerySet[Person], collectives: QuerySet[Collective]) -> set[str]:
+    values = set()
+    for name in ("family_name", "middle_name", "given_name"):
+        values.update(people.order_by().values_list(name, flat=True).distinct())
+    values.update(collectives.order_by().values_list("name", flat=True).distinct())
+    return {w for value in values for w in search_words(value)}
+
+
+def search_vocabulary() -> Vocabulary:
+    """The distinct folded words of every person's and collective's name (not scoped: the words only
+    correct a query; what it then finds is scoped), kept in the cache. It grows with the newest rows
+    on each use (new people are the common change) and is rebuilt in full when the cache drops it."""
+    person_stamp, collective_stamp = _newest(Person), _newest(Collective)
+    stamp = (person_stamp, collective_stamp)
+    cached = cache.get(VOCABULARY_CACHE_KEY)
+    if cached is None or cached["stamp"] != stamp:
+        old = cached["stamp"] if cached else None
+        if old is not None and old[0][0] <= person_stamp[0] and old[1][0] <= collective_stamp[0]:
+            # the rows from the newest one already read: new ones, and an edit of that one
+            words = set(cached["words"]) | _name_words(
+                Person.objects.filter(id__gte=old[0][0]), Collective.objects.filter(id__gte=old[1][0])
+            )
+        else:
+            words = _name_words(Person.objects.all(), Collective.objects.all())
+        cached = {"stamp": stamp, "words": sorted(words)}
+        cache.set(VOCABULARY_CACHE_KEY, cached, VOCABULARY_TIMEOUT)
+    key = (stamp, len(cached["words"]))
+    vocabulary = _vocabularies.get(key)
+    if vocabulary is None:
+        _vocabularies.clear()
+        vocabulary = _vocabularies[key] = Vocabulary(cached["words"])
+    return vocabulary
+
+
+def corrected_words(words: list[str]) -> list[list[str]] | None:
+    """Per query word: the word and, for a word of the query not in the names' vocabulary, its nearest
+    words there. None when no word has a correction (the approximate search would find nothing new)."""
+    vocabulary = search_vocabulary()
+    alternatives = [[w, *vocabulary.corrections(w)] for w in words]
+    return alternatives if any(len(options) > 1 for options in alternatives) else None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    words: list[str]
+    people: list[Person] = field(default_factory=list)
+    collectives: list[Collective] = field(default_factory=list)
+    awards: list[AwardRecord] = field(default_factory=list)
+    more_people: bool = False  # more matches than shown
+    more_collectives: bool = False
+    corrections: dict[str, list[str]] = field(default_factory=dict)  # misspelt word -> words found instead
+
+    @property
+    def empty(self) -> bool:
+        return not (self.people or self.collectives)
+
+
+def _shown_corrections(alternatives, rows) -> dict[str, list[str]]:
+    """The corrections that the shown rows contain: a word the user may not see is never named."""
+    texts = [" " + r.search_text for r in rows]
+    out = {}
+    for word, *options in alternatives:
+        used = [o for o in options if any(" " + o in text for text in texts)]
+        if used:
+            out[word] = used
+    return out
+
+
+def search(user, query: str, *, limit: int = 20) -> SearchResults:
+    """People, collectives and award records matching `query`, best match first, within what `user` may
+    see (`org.view_person`: the people and collectives of the units in scope, and the award records of
+    those; a staff member finds only themselves). The accents and case of the query do not matter, nor
+    the order of its words; a misspelt word is corrected when nothing matches as typed. A fixed number
+    of queries, whatever the rows; a query longer than MAX_QUERY_LENGTH finds nothing."""
+    words = search_words(query) if len(query or "") <= MAX_QUERY_LENGTH else []
+    results = SearchResults(query=query or "", words=words)
+    scope = scope_for(user, "org.view_person")
+    if not words or scope.empty:
+        return results
+    people_qs = scope.filter(Person.objects.all(), "current_unit", person_field="pk")
+    collective_qs = scope.filter(Collective.objects.all(), "unit") if scope.units_only else None
+    typed = clean(query)
+
+    def run(rank_words, alternatives=None):
+        options = {"typed": typed, "alternatives": alternatives, "limit": limit + 1}
+        people = best_matches(
+            people_qs.select_related("current_unit"), rank_words, name_field="full_name", **options
+        )
+        collectives = []
+        if collective_qs is not None:
+            collectives = best_matches(
+                collective_qs.select_related("unit"),
+                rank_words,
+                name_field="name",
+                order=("name", "id"),
+                **options,
+            )
+        return people, collectives
+
+    people, collectives = run(words)
+    if not people and not collectives:
+        alternatives = corrected_words(words)
+        if alternatives is not None:
+            best = [options[1] if len(options) > 1 else options[0] for options in alternatives]
+            people, collectives = run(best, alternatives)
+            results.corrections = _shown_corrections(alternatives, people[:limit] + collectives[:limit])
+    results.more_people, results.people = len(people) > limit, people[:limit]
+    results.more_collectives, results.collectives = len(collectives) > limit, collectives[:limit]
+    results.awards = _awards_of(results.people, results.collectives, limit)
+    return results
+
+
+def _awards_of(people: list[Person], collectives: list[Collective], limit: int) -> list[AwardRecord]:
+    """The award records of the people and collectives found, in the order they were found, each
+    holder's newest first (one query)."""
+    if not people and not collectives:
+        return []
+    order = [When(person_id=p.pk, then=Value(i)) for i, p in enumerate(people)]
+    order += [When(collective_id=c.pk, then=Value(len(people) + i)) for i, c in enumerate(collectives)]
+    holders = Q(person_id__in=[p.pk for p in people]) | Q(collective_id__in=[c.pk for c in collectives])
+    rows = (
+        AwardRecord.objects.filter(holders)
+        .select_related("person", "collective")
+        .annotate(holder_order=Case(*order, output_field=IntegerField()))
+        .order_by("holder_order", "-last_year", "-decided_on", "-id")[:limit]
+    )
+    return list(rows)
 
 
 def people_for(user, f: PersonFilter, *, action: str = "org.view_person") -> QuerySet[Person]:
@@ -211,7 +443,8 @@ def people_for(user, f: PersonFilter, *, action: str = "org.view_person") -> Que
     qs = qs.annotate(year_rating=Subquery(rating_of_year))
     if f.rating:
         qs = qs.filter(evaluations__year=year, evaluations__rating=f.rating)
-    return qs.select_related("current_unit").order_by("sort_key", "id")
+    order = ("search_rank", "sort_key", "id") if "search_rank" in qs.query.annotations else ("sort_key", "id")
+    return qs.select_related("current_unit").order_by(*order)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -269,14 +502,13 @@ def history_by_year(person: Person) -> list[YearRow]:
 # --- dashboard -----------------------------------------------------------------------------------
 
 
-def _count_people(scope: Scope) -> int:
-    return scope.filter(Person.objects.filter(active=True), "current_unit", person_field="pk").count()
-
-
 def dashboard_cards(request) -> list[dict]:
-    """The organisation's cards on the dashboard, counted within the user's scope (core calls this)."""
+    """The organisation's cards on the dashboard, counted within the user's scope (core calls this);
+    each count stops at core.paging.COUNT_CAP, so the dashboard does not grow with the data."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
+
+    from tdkt.core.dashboard import count_card
 
     user = request.user
     cards: list[dict] = []
@@ -284,62 +516,39 @@ def dashboard_cards(request) -> list[dict]:
     unit_scope = scope_for(user, "org.view_unit")
     person_scope = scope_for(user, "org.view_person")
     if unit_scope.units_only:
-        cards.append(
-            {
-                "label": _("Đơn vị"),
-                "value": unit_scope.filter_units(Unit.objects.all()).count(),
-                "url": reverse("org:unit_tree"),
-                "icon": "diagram-3",
-            }
-        )
-        cards.append(
-            {
-                "label": _("Tập thể"),
-                "value": unit_scope.filter(Collective.objects.filter(active=True)).count(),
-                "url": None,
-                "icon": "people",
-            }
-        )
+        units = unit_scope.filter_units(Unit.objects.all())
+        cards.append(count_card(_("Đơn vị"), units, url=reverse("org:unit_tree"), icon="diagram-3"))
+        collectives = unit_scope.filter(Collective.objects.filter(active=True))
+        cards.append(count_card(_("Tập thể"), collectives, url=None, icon="people"))
     if person_scope.units_only:
+        active = person_scope.filter(Person.objects.filter(active=True), "current_unit", person_field="pk")
         cards.append(
-            {
-                "label": _("Cán bộ đang công tác"),
-                "value": _count_people(person_scope),
-                "url": reverse("org:person_list"),
-                "icon": "person-badge",
-            }
+            count_card(_("Cán bộ đang công tác"), active, url=reverse("org:person_list"), icon="person-badge")
         )
         htxs = person_scope.filter(
             Person.objects.filter(active=True, evaluations__year=year, evaluations__rating=Rating.HTXS),
             "current_unit",
-        ).count()
-        cards.append(
-            {
-                "label": _("Hoàn thành xuất sắc nhiệm vụ năm %(year)s") % {"year": year},
-                "value": htxs,
-                "url": reverse("org:person_list") + f"?rating=htxs&rating_year={year}",
-                "icon": "star",
-            }
         )
-        awards = person_scope.filter(
-            AwardRecord.objects.filter(last_year=year, revoked=False), "unit"
-        ).count()
         cards.append(
-            {
-                "label": _("Khen thưởng năm %(year)s") % {"year": year},
-                "value": awards,
-                "url": None,
-                "icon": "award",
-            }
+            count_card(
+                _("Hoàn thành xuất sắc nhiệm vụ năm %(year)s") % {"year": year},
+                htxs,
+                url=reverse("org:person_list") + f"?rating=htxs&rating_year={year}",
+                icon="star",
+            )
+        )
+        awards = person_scope.filter(AwardRecord.objects.filter(last_year=year, revoked=False), "unit")
+        cards.append(
+            count_card(_("Khen thưởng năm %(year)s") % {"year": year}, awards, url=None, icon="award")
         )
     if not scope_for(user, "org.review_identity").empty:
         cards.append(
-            {
-                "label": _("Số định danh chờ xác minh"),
-                "value": identity_reviews_for(user).count(),
-                "url": reverse("org:identity_list"),
-                "icon": "person-vcard",
-            }
+            count_card(
+                _("Số định danh chờ xác minh"),
+                identity_reviews_for(user),
+                url=reverse("org:identity_list"),
+                icon="person-vcard",
+            )
         )
     return cards
 
@@ -391,3 +600,69 @@ def identity_review_facts(people: list) -> dict[int, dict[str, int]]:
         ):
             facts[person_id][key] = n
     return facts
+
+
+# --- timelines (issue 10): a person's and a collective's years at a glance ------------------------
+
+
+def _linkable_units(user, unit_ids: set[int], action: str) -> set[int]:
+    """The ids among `unit_ids` the user's `action` scope covers (one query, none for the admin)."""
+    scope = scope_for(user, action)
+    if scope.everything:
+        return set(unit_ids)
+    if not scope.units_only or not unit_ids:
+        return set()
+    return {u.pk for u in Unit.objects.filter(pk__in=sorted(unit_ids)).only("id", "path") if scope.covers(u)}
+
+
+def _split_awards(row: YearRow, linkable: set[int]) -> None:
+    """Titles (danh hiệu thi đua) apart from the forms of commendation; each award links to its record
+    page when the user may read the register of its unit."""
+    from tdkt.org.enums import TITLE_CODES
+
+    row.titles = [a for a in row.awards if a.award_code in TITLE_CODES]
+    row.commendations = [a for a in row.awards if a.award_code not in TITLE_CODES]
+    for award in row.awards:
+        award.linkable = award.unit_id in linkable
+
+
+def person_timeline(person: Person, user) -> list[YearRow]:
+    """One row per year, newest first: rating, titles, awards (revoked ones with their revocation),
+    discipline, leave, initiatives, and the posts that began that year (transfers). Built on
+    `history_by_year` from the relations `prefetch_profile` loaded: a fixed number of queries whatever
+    the years and records."""
+    rows = {row.year: row for row in history_by_year(person)}
+    for pos in person.positions.all():
+        rows.setdefault(pos.start.year, YearRow(year=pos.start.year))
+    years = [rows[y] for y in sorted(rows, reverse=True)]
+    starts: dict[int, list[Position]] = defaultdict(list)
+    for pos in sorted(person.positions.all(), key=lambda p: (p.start, p.pk)):
+        starts[pos.start.year].append(pos)
+    linkable = _linkable_units(user, {a.unit_id for a in person.awards.all()}, "awards.view_register")
+    for row in years:
+        row.positions = starts.get(row.year, [])
+        _split_awards(row, linkable)
+    return years
+
+
+def collective_timeline(collective: Collective, user) -> list[YearRow]:
+    """A collective's years, newest first: rating (with members), titles, awards, initiatives. Three
+    queries (one per relation) plus at most one for the links, whatever the years."""
+    prefetch_related_objects(
+        [collective],
+        Prefetch("evaluations", queryset=Evaluation.objects.order_by("-year")),
+        Prefetch("initiatives", queryset=Initiative.objects.order_by("title")),
+        Prefetch("awards", queryset=AwardRecord.objects.order_by("-last_year", "-decided_on", "-id")),
+    )
+    rows: dict[int, YearRow] = {}
+    for ev in collective.evaluations.all():
+        rows.setdefault(ev.year, YearRow(year=ev.year)).evaluation = ev
+    for ini in collective.initiatives.all():
+        rows.setdefault(ini.year, YearRow(year=ini.year)).initiatives.append(ini)
+    for award in collective.awards.all():
+        rows.setdefault(award.last_year, YearRow(year=award.last_year)).awards.append(award)
+    linkable = _linkable_units(user, {a.unit_id for a in collective.awards.all()}, "awards.view_register")
+    years = [rows[y] for y in sorted(rows, reverse=True)]
+    for row in years:
+        _split_awards(row, linkable)
+    return years

@@ -1,0 +1,60 @@
+"""The search page: people, collectives and award records matching a query, best match first, within
+the user's scope (org.selectors.search). The header's search box sends its query here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from tdkt.core.access import permission_required
+from tdkt.core.search import query_field, search_words
+from tdkt.org.selectors import search
+
+
+class SearchForm(forms.Form):
+    q = query_field(gettext_lazy("Tìm cán bộ, tập thể, khen thưởng"))
+
+
+def _link(results, user) -> None:
+    """The page each result links to: the person's, the collective's, the award record's in the register
+    for who may read the register, else its holder's."""
+    for p in results.people:
+        p.link = reverse("org:person_detail", args=[p.pk])
+    for c in results.collectives:
+        c.link = reverse("org:collective_detail", args=[c.pk])
+    for a in results.awards:
+        if user.has_perm("awards.view_register", a):
+            a.link = reverse("awards:record_detail", args=[a.pk])
+        elif a.person_id:
+            a.link = reverse("org:person_detail", args=[a.person_id])
+        else:
+            a.link = reverse("org:collective_detail", args=[a.collective_id])
+
+
+@require_GET
+@permission_required("org.view_person")
+def search_page(request):
+    form = SearchForm(request.GET)
+    if not request.GET.get("q"):
+        form.fields["q"].widget.attrs["autofocus"] = True  # reached from the header's search button
+    results = None
+    notice = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if query.strip() and not search_words(query):
+            notice = _("Từ khoá chỉ có dấu câu hoặc ký hiệu; hãy gõ tên hoặc mã cần tìm.")
+        elif query.strip():
+            results = search(request.user, query)
+            _link(results, request.user)
+    context = {
+        "form": form,
+        "results": results,
+        "notice": notice,
+        "people_url": reverse("org:person_list"),
+        "breadcrumbs": [(_("Tìm kiếm"), None)],
+    }
+    return render(request, "org/search.html", context)

@@ -245,6 +245,7 @@ def test_revoked_awards_are_kept_and_marked_with_their_decision(demo):
     revoked = AwardRecord.objects.filter(revoked=True)
     assert 1 <= revoked.count() <= 2
     assert all(a.revoked_decision and a.revoked_on and a.revoked_on > a.decided_on for a in revoked)
+    assert all("vi phạm kỷ luật" in a.revoked_reason for a in revoked)  # the register shows why
 
 
 def test_demo_load_writes_one_summary_audit_event(demo):

@@ -437,3 +437,13 @@ def test_profile_stays_under_a_query_budget(client, users, tree, people, django_
     client.get(_profile(people["binh"]))
     with django_assert_max_num_queries(14):
         client.get(_profile(people["binh"]))
+
+
+def test_profile_shows_the_latest_years_and_links_the_whole_timeline(client, users, tree, people):
+    binh = people["binh"]
+    _history(binh, tree["a1"], range(2015, 2025))
+    response = _get(client, users["officer_a"], _profile(binh))
+    assert [row.year for row in response.context["years"]] == [2024, 2023, 2022]
+    assert f'href="/org/people/{binh.pk}/timeline/"' in response.content.decode()
+    timeline = _get(client, users["officer_a"], f"/org/people/{binh.pk}/timeline/")
+    assert [row.year for row in timeline.context["years"]][:1] == [2024] and "2015" in timeline.content.decode()

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.awards import certificates
 from tdkt.awards.models import CertificateMode, Orientation, PageSize
+from tdkt.core.ooxml import PackageError
 from tdkt.core.uploads import validate_upload
+from tdkt.core.wordtables import refuse_non_docx
 
 
 class IssueForm(forms.Form):
@@ -202,4 +205,69 @@ class SignedPdfForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload:
             self.checked = validate_upload(upload, kinds={"pdf"}, max_bytes=certificates.signed_max_bytes())
+        return upload
+
+
+# --- revocation of an award (issue 10) ----------------------------------------------------------------
+
+
+class RevokeForm(forms.Form):
+    """The decision that revokes an award: its number, its date and the written reason. The service
+    (awards.services.award_revoke) cleans and checks them again; its refusals show on this form."""
+
+    decision_number = forms.CharField(
+        label=_("Số quyết định huỷ bỏ"),
+        max_length=60,
+        help_text=_("Ví dụ 25/QĐ-BTN"),
+        error_messages={"null_characters_not_allowed": _("Số quyết định có ký tự không hợp lệ, hãy gõ lại.")},
+    )
+    on = forms.DateField(label=_("Ngày quyết định"), help_text=_("dd/mm/yyyy"))
+    reason = forms.CharField(
+        label=_("Lý do huỷ bỏ, thu hồi"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"null_characters_not_allowed": _("Lý do có ký tự không hợp lệ, hãy gõ lại.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control"
+            if name in self.errors:
+                field.widget.attrs["class"] += " is-invalid"
+                field.widget.attrs["aria-invalid"] = "true"
+        self.fields["on"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+
+
+# --- legacy award lists (issue 10) --------------------------------------------------------------------
+
+
+class LegacyImportForm(forms.Form):
+    """A legacy list in Excel or Word: the content decides its kind; a Word file saved as a web page or
+    in the old .doc format gets a message saying how to save it as .docx."""
+
+    file = forms.FileField(
+        label=_("Tệp danh sách (Excel .xlsx hoặc Word .docx)"),
+        error_messages={"required": _("Hãy chọn tệp danh sách cần nhập."), "empty": _("Tệp rỗng.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.widget.attrs.update({"class": "form-control", "accept": ".xlsx,.docx"})
+        if "file" in self.errors:
+            field.widget.attrs["class"] += " is-invalid"
+            field.widget.attrs["aria-invalid"] = "true"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            refuse_non_docx(head)
+        except PackageError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        checked = validate_upload(upload, kinds={"xlsx", "docx"}, max_bytes=settings.TDKT_IMPORT_MAX_BYTES)
+        upload.seek(0)
+        self.cleaned_data["checked"] = checked
         return upload

@@ -19,7 +19,7 @@ from tdkt.awards.models import Decision, DecisionLine
 from tdkt.awards.workflow import next_status
 from tdkt.core.audit import audit
 from tdkt.core.errors import ServiceError
-from tdkt.core.text import clean, is_digits
+from tdkt.core.text import clean, clean_block, is_digits
 from tdkt.org import services as org_services
 from tdkt.org.enums import IssuerLevel
 from tdkt.org.models import AwardRecord, Unit
@@ -233,3 +233,72 @@ def register_issue_listener(fn) -> None:
 def _after_issue(decision: Decision) -> None:
     for fn in _ISSUE_LISTENERS:
         fn(decision)
+
+
+# --- revocation -----------------------------------------------------------------------------------
+
+REVOKE_REASON_MAX = 2000
+
+
+def _check_revocation(decision_number: str, on: datetime.date | None, reason: str) -> tuple[str, str]:
+    number, reason = clean(decision_number), clean_block(reason)
+    if not number:
+        raise ServiceError(_("Hãy ghi số quyết định huỷ bỏ, ví dụ 25/QĐ-BTN."), field="decision_number")
+    if len(number) > AwardRecord._meta.get_field("revoked_decision").max_length:
+        raise ServiceError(_("Số quyết định huỷ bỏ dài quá 60 ký tự."), field="decision_number")
+    if on is None:
+        raise ServiceError(_("Hãy ghi ngày của quyết định huỷ bỏ."), field="on")
+    if on > timezone.localdate():
+        raise ServiceError(_("Ngày quyết định huỷ bỏ không thể ở tương lai."), field="on")
+    if not reason:
+        raise ServiceError(_("Hãy ghi lý do huỷ bỏ, thu hồi khen thưởng."), field="reason")
+    if len(reason) > REVOKE_REASON_MAX:
+        raise ServiceError(
+            _("Lý do dài quá %(n)d ký tự, hãy rút gọn.") % {"n": REVOKE_REASON_MAX}, field="reason"
+        )
+    return number, reason
+
+
+def award_revoke(
+    *, actor, award_id: int, decision_number: str, on: datetime.date, reason: str
+) -> AwardRecord:
+    """Record the decision that revokes an award (huỷ bỏ, thu hồi). The record is kept, marked revoked,
+    and stops counting toward eligibility (the rulebook adapter skips it). Revoked once: a second
+    request (double click, a second tab) is refused and writes nothing."""
+    number, reason = _check_revocation(decision_number, on, reason)
+    with transaction.atomic():
+        award = AwardRecord.objects.select_for_update().select_related("unit").get(pk=award_id)
+        require_perm(actor, "awards.revoke", award)
+        if award.revoked:
+            raise ServiceError(
+                _("Khen thưởng này đã được ghi nhận huỷ bỏ trước đó (quyết định %(number)s ngày %(on)s).")
+                % {
+                    "number": award.revoked_decision or "—",
+                    "on": award.revoked_on.strftime("%d/%m/%Y") if award.revoked_on else "—",
+                }
+            )
+        if on < award.decided_on:
+            raise ServiceError(
+                _("Ngày huỷ bỏ %(on)s trước ngày quyết định khen thưởng %(d)s.")
+                % {"on": on.strftime("%d/%m/%Y"), "d": award.decided_on.strftime("%d/%m/%Y")},
+                field="on",
+            )
+        award.revoked, award.revoked_decision, award.revoked_on = True, number, on
+        award.revoked_reason, award.revoked_by = reason, actor
+        award.save(
+            update_fields=[
+                "revoked", "revoked_decision", "revoked_on", "revoked_reason", "revoked_by", "updated_at",
+            ]
+        )  # fmt: skip
+        audit(
+            actor,
+            "award.revoke",
+            award,
+            changes={
+                "revoked": [False, True],
+                "revoked_decision": number,
+                "revoked_on": on.isoformat(),
+                "revoked_reason": reason,
+            },
+        )
+    return award

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from tdkt.awards.views import decisions as views
+from tdkt.awards.views import imports as legacy_views
+from tdkt.awards.views import register
 
 app_name = "awards"
 urlpatterns = [
@@ -18,4 +20,11 @@ urlpatterns = [
         views.certificate_calibration,
         name="certificate_calibration",
     ),
+    path("register/", register.register, name="register"),
+    path("register/export.xlsx", register.register_export_view, name="register_export"),
+    path("records/<int:pk>/", register.record_detail, name="record_detail"),
+    path("records/<int:pk>/revoke/", register.record_revoke, name="record_revoke"),
+    path("register/import/", legacy_views.legacy_import, name="legacy_import"),
+    path("register/import/<uuid:job_id>/", legacy_views.legacy_review, name="legacy_review"),
+    path("register/import/<uuid:job_id>/report/", legacy_views.legacy_report, name="legacy_report"),
 ]

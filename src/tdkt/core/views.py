@@ -46,7 +46,12 @@ SHORTCUTS = [
 ]
 
 # object types whose page we can link to from the audit trail
-OBJECT_PAGES = {"org.person": "org:person_detail", "org.unit": "org:unit_detail"}
+OBJECT_PAGES = {
+    "org.person": "org:person_detail",
+    "org.unit": "org:unit_detail",
+    "org.collective": "org:collective_detail",
+    "org.awardrecord": "awards:record_detail",
+}
 
 
 def _url(name: str, *args) -> str | None:

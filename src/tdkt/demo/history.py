@@ -345,7 +345,13 @@ def unit_award(ctx: Context, f: Facts, code: str, year: int, ground: str = "") -
     if code == AwardCode.LDTT:
         ctx.ldtt_seen += 1
         if ctx.ldtt_seen in ctx.revoke_at:
-            award["revoked"] = (f"{number + 200}/QĐ-{top.abbr}", day + datetime.timedelta(days=200))
+            # (decision, date, written reason): the register shows why an award no longer counts
+            award["revoked"] = (
+                f"{number + 200}/QĐ-{top.abbr}",
+                day + datetime.timedelta(days=200),
+                "Phát hiện vi phạm kỷ luật trong năm được xét khen thưởng (kết luận kiểm tra của "
+                "Vụ Thi đua – Khen thưởng).",
+            )
     f.awards.append(award)
     return award
 

@@ -153,6 +153,7 @@ def _add_award(w: Writers, a: dict, person_id=None, collective_id=None) -> None:
         revoked=bool(revoked),
         revoked_decision=revoked[0] if revoked else "",
         revoked_on=revoked[1] if revoked else None,
+        revoked_reason=revoked[2] if revoked else "",
         note="Huỷ bỏ do phát hiện vi phạm kỷ luật trong năm xét khen" if revoked else "",
     )
 

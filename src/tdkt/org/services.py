@@ -26,6 +26,7 @@ from tdkt.org.models import (
     Discipline,
     Evaluation,
     IdentityReview,
+    Initiative,
     Leave,
     Person,
     Position,
@@ -273,19 +274,7 @@ def person_transfer(*, actor, person_id: int, to_unit: Unit, on: datetime.date, 
     return person
 
 
-def award_revoke(*, actor, award_id: int, decision_number: str, on: datetime.date) -> AwardRecord:
-    """Mark an award revoked by a decision; the record stays and stops counting toward chains."""
-    if not decision_number.strip():
-        raise ServiceError(_("Cần ghi số quyết định huỷ bỏ."), field="decision_number")
-    with transaction.atomic():
-        award = AwardRecord.objects.select_for_update().get(pk=award_id)
-        require_perm(actor, "org.change_person", award)
-        if award.revoked:
-            raise ServiceError(_("Khen thưởng này đã bị huỷ bỏ trước đó."))
-        award.revoked, award.revoked_decision, award.revoked_on = True, decision_number.strip(), on
-        award.save(update_fields=["revoked", "revoked_decision", "revoked_on", "updated_at"])
-        audit(actor, "award.revoke", award, changes={"revoked": [False, True], "decision": decision_number})
-    return award
+# An award's revocation is recorded by tdkt.awards.services.award_revoke (the register's owner).
 
 
 # ---------------------------------------------------------------------------------------------- imports
@@ -308,7 +297,12 @@ def _import_scope(actor, units) -> None:
 def _import_summary(actor, kind: str, source: str, counts: dict[str, int], rows: int) -> None:
     audit(
         actor,
-        {"people": "person.import", "evaluations": "evaluation.import", "awards": "award.import"}[kind],
+        {
+            "people": "person.import",
+            "evaluations": "evaluation.import",
+            "awards": "award.import",
+            "initiatives": "initiative.import",
+        }[kind],
         None,
         object_type="org.import",
         object_repr=source[:255],
@@ -960,3 +954,68 @@ def award_records_record(
         changes=snapshot(record, ["award_code", "first_year", "last_year", "decision_number", "decided_on"]),
     )
     return record
+
+
+INITIATIVE_IMPORT_FIELDS = ["kind", "scope", "recognised_on", "decision_number", "unit_id"]
+
+
+def import_initiatives(*, actor, rows: list[dict[str, Any]], source: str) -> dict[str, int]:
+    """Upsert initiatives and research works by (person or collective, year, title); never deletes."""
+    people, collectives = _subjects(rows)
+    _import_scope(actor, [p.current_unit for p in people.values()] + [c.unit for c in collectives.values()])
+    with transaction.atomic():
+        found: dict[tuple, Initiative] = {}
+        for subject in ("person", "collective"):
+            ids = [r[f"{subject}_id"] for r in rows if r.get(f"{subject}_id")]
+            for part in chunks(ids):
+                for obj in Initiative.objects.filter(**{f"{subject}_id__in": part}):
+                    found[(subject, getattr(obj, f"{subject}_id"), obj.year, fold(obj.title))] = obj
+        new: list[Initiative] = []
+        changed: list[tuple[Initiative, dict[str, list[Any]]]] = []
+        for r in rows:
+            fields = {k: r[k] for k in INITIATIVE_IMPORT_FIELDS if k in r}
+            obj = found.get((*_subject_of(r), r["year"], fold(r["title"])))
+            if obj is None:
+                new.append(
+                    Initiative(
+                        person_id=r.get("person_id"),
+                        collective_id=r.get("collective_id"),
+                        year=r["year"],
+                        title=r["title"],
+                        **fields,
+                    )
+                )
+                continue
+            before = snapshot(obj, [k.removesuffix("_id") for k in fields])
+            for key, value in fields.items():
+                setattr(obj, key, value)
+            changes = diff(before, snapshot(obj, [k.removesuffix("_id") for k in fields]))
+            if changes:
+                changed.append((obj, changes))
+        Initiative.objects.bulk_create(new, batch_size=500)
+        Initiative.objects.bulk_update([o for o, _c in changed], INITIATIVE_IMPORT_FIELDS, batch_size=500)
+        audit_many(
+            actor,
+            [
+                {
+                    "event": "initiative.import",
+                    "obj": o,
+                    "action": AuditAction.CREATE,
+                    "changes": snapshot(
+                        o, ["title", "year", "kind", "scope", "decision_number", "person", "collective"]
+                    ),
+                }
+                for o in new
+            ]
+            + [
+                {"event": "initiative.import", "obj": o, "action": AuditAction.UPDATE, "changes": c}
+                for o, c in changed
+            ],
+        )
+        counts = {
+            "created": len(new),
+            "updated": len(changed),
+            "unchanged": len(rows) - len(new) - len(changed),
+        }
+        _import_summary(actor, "initiatives", source, counts, len(rows))
+    return counts

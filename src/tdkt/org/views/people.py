@@ -5,16 +5,25 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
-from tdkt.core.excel import Column, xlsx_response
-from tdkt.core.exports import EXPORT_ACTION, can_export, export_view
+from tdkt.core.errors import ServiceError
+from tdkt.core.excel import Column
+from tdkt.core.exports import (
+    EXPORT_ACTION,
+    Export,
+    can_export,
+    export_request,
+    export_response,
+    export_view,
+    exporter,
+    query_params,
+)
 from tdkt.core.filters import invalid_filter_notice, invalid_filter_response
-from tdkt.core.paging import paginate
+from tdkt.core.paging import COUNT_CAP, paginate
 from tdkt.org.enums import Rating
 from tdkt.org.filters import PersonFilterForm
 from tdkt.org.models import Person, Unit
@@ -24,11 +33,12 @@ from tdkt.org.selectors import (
     mask_id_number,
     people_for,
     prefetch_profile,
-    tree_order,
     unit_labels,
+    unit_labels_for,
 )
 
 RESULTS_TARGET = "person-results"
+RECENT_YEARS = 3  # years of history on the profile's first tab
 
 
 def _is_partial(request, target: str) -> bool:
@@ -43,16 +53,25 @@ def _is_partial(request, target: str) -> bool:
 RATING_LABELS = dict(Rating.choices)
 
 
-def _filter_form(request, action: str) -> tuple[PersonFilterForm, dict[int, str]]:
-    """The filter form with the units of the user's scope in tree order (units closed before today
-    left out of the choices), and the distinguishing label of every unit of the scope."""
-    scope = scope_for(request.user, action)
-    units = scope.filter_units(Unit.objects.all())
-    rows = tree_order(list(units.only("id", "name", "depth", "path", "sort_order", "kind", "active_to")))
-    today = timezone.localdate()
-    choices = [u for u in rows if u.active_to is None or u.active_to >= today]
-    form = PersonFilterForm(request.GET, units=units, choices=choices)
-    return form, unit_labels(rows)
+class _ScopeUnitLabels:
+    """The distinguishing label of every unit of a scope (org.selectors.unit_labels), read on first use:
+    the export labels all its rows with it; the list never asks (it labels only its page's units)."""
+
+    def __init__(self, units):
+        self.units = units
+        self._labels: dict[int, str] | None = None
+
+    def get(self, unit_id: int, default: str | None = None) -> str | None:
+        if self._labels is None:
+            self._labels = unit_labels(list(self.units.only("id", "name", "path")))
+        return self._labels.get(unit_id, default)
+
+
+def _filter_form(request, action: str) -> tuple[PersonFilterForm, _ScopeUnitLabels]:
+    """The filter form, accepting the units of the user's scope for `action` (a picker that searches:
+    nothing here reads the units), and the labels of the scope's units, read only if asked."""
+    units = scope_for(request.user, action).filter_units(Unit.objects.all())
+    return PersonFilterForm(request.GET, units=units), _ScopeUnitLabels(units)
 
 
 def _query_without(request, *names: str) -> str:
@@ -71,12 +90,14 @@ def person_list(request):
         if scope.own_person_id:
             return redirect("org:person_detail", pk=scope.own_person_id)
         raise PermissionDenied
-    form, labels = _filter_form(request, "org.view_person")
+    form, _labels = _filter_form(request, "org.view_person")
     person_filter = form.to_filter()
     # an invalid filter shows its errors and no rows, never everyone as if it were the result
     people = people_for(request.user, person_filter) if person_filter else Person.objects.none()
-    page = paginate(request, people, form.page_size)
+    # the count stops at COUNT_CAP ("hơn 10.000"): the same cost on a unit and on the whole country
+    page = paginate(request, people, form.page_size, count_cap=COUNT_CAP)
     page.object_list = list(page.object_list)
+    labels = unit_labels_for({p.current_unit for p in page.object_list}, scope)
     for p in page.object_list:
         p.unit_label = labels.get(p.current_unit_id, p.current_unit.name)
         p.year_rating_label = RATING_LABELS.get(p.year_rating, "")
@@ -97,18 +118,16 @@ def person_list(request):
     return render(request, template, context)
 
 
-@require_GET
-@export_view
-def person_export(request):
-    form, labels = _filter_form(request, EXPORT_ACTION)
+@exporter("org.people")
+def people_export_rows(*, user, params: dict) -> Export:
+    """The people list as an Excel export (core.exports): the list's filters validated by its form, rows
+    kept to the export scope; the ID number in full only where the user may read it."""
+    form, labels = _filter_form(export_request(user, params), EXPORT_ACTION)
     person_filter = form.to_filter()
     if person_filter is None:
-        back = reverse("org:person_list") + (
-            f"?{query}" if (query := _query_without(request, "page")) else ""
-        )
-        return invalid_filter_response(request, form, back_url=back)
-    people = people_for(request.user, person_filter, action=EXPORT_ACTION)
-    private = scope_for(request.user, "org.view_private")
+        raise ServiceError(invalid_filter_notice(form))
+    people = people_for(user, person_filter, action=EXPORT_ACTION)
+    private = scope_for(user, "org.view_private")
     columns = [
         Column(_("Mã cán bộ"), 12),
         Column(_("Họ và tên"), 28),
@@ -141,7 +160,21 @@ def person_export(request):
                 row.append(p.id_number if private.covers_person(p) else mask_id_number(p.id_number))
             yield row
 
-    return xlsx_response("danh-sach-can-bo.xlsx", columns=columns, rows=rows(), sheet=_("Cán bộ"))
+    return Export("danh-sach-can-bo.xlsx", _("Cán bộ"), columns, rows(), people.count())
+
+
+@require_GET
+@export_view
+def person_export(request):
+    """Up to core.exports.SYNC_EXPORT_ROWS rows the file at once; a larger list is written by a worker
+    and offered on the job page."""
+    form, _labels = _filter_form(request, EXPORT_ACTION)
+    back = reverse("org:person_list") + (f"?{query}" if (query := _query_without(request, "page")) else "")
+    if form.to_filter() is None:
+        return invalid_filter_response(request, form, back_url=back)
+    params = query_params(request.GET)
+    params.pop("page", None)
+    return export_response(request, kind="org.people", params=params, back_url=back)
 
 
 def _person(request, pk: int) -> Person:
@@ -165,6 +198,12 @@ def person_tabs(person: Person, active: str, user) -> list[dict]:
             "label": _("Xét danh hiệu"),
             "url": reverse("rulebook:person_eligibility", args=[person.pk]),
             "perm": "rulebook.view_eligibility",
+        },
+        {
+            "key": "timeline",
+            "label": _("Quá trình theo năm"),
+            "url": reverse("org:person_timeline", args=[person.pk]),
+            "perm": "org.view_person",
         },
         {
             "key": "reviews",
@@ -192,7 +231,9 @@ def person_detail(request, pk: int):
         "can_see_private": can_see_private,
         "unit_link": unit_scope.covers(person.current_unit),
         "positions": person.positions.all(),
-        "years": history_by_year(person),
+        # the latest years; the whole of them, with transfers, on the timeline tab
+        "years": history_by_year(person)[:RECENT_YEARS],
+        "timeline_url": reverse("org:person_timeline", args=[person.pk]),
         "tabs": person_tabs(person, "info", request.user),
         "breadcrumbs": ([(_("Cán bộ"), reverse("org:person_list"))] if person_scope.units_only else [])
         + [(person.full_name, None)],

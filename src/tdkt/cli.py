@@ -51,12 +51,19 @@ def demo(argv: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     created = load_demo_if_empty(people=args.people, progress=lambda msg: print("  " + msg, flush=True))
     print("Đã nạp dữ liệu mẫu." if created else "Dùng lại dữ liệu đã có.", flush=True)
+    from tdkt.demo.samples import write_samples
+
+    samples = write_samples(Path(settings.DATA_DIR) / "tep-mau")
     url = f"http://127.0.0.1:{args.port}/"
     print("\n" + "=" * 72)
     print(f"  tdkt đang chạy tại {url}   (Ctrl+C để dừng)")
     print(f"  Tài khoản dùng thử (mật khẩu đều là '{DEMO_PASSWORD}'):")
     for username, role, unit in demo_logins():
         print(f"    {username:<22} {role:<32} {unit}")
+    if samples:
+        print("  Danh sách khen thưởng cũ để thử nhập (đăng nhập canbo, Quản trị → Nhập sổ khen thưởng cũ):")
+        for path in samples:
+            print(f"    {path}")
     print("=" * 72 + "\n", flush=True)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS)
     children: list[subprocess.Popen] = []
@@ -125,17 +132,36 @@ def serve(argv: list[str]) -> int:
 
 
 def worker(argv: list[str]) -> int:
-    """django-tasks' db_worker, plus a daemon thread running the periodic jobs that are due each minute
-    (core.periodic; `--no-periodic` leaves them to `tdkt run_periodic` from cron)."""
+    """django-tasks' db_worker, plus two daemon threads: the heartbeat of this worker (core.workers:
+    every few seconds, so a job left by a killed worker is failed and may be run again) and the periodic
+    jobs that are due each minute (core.periodic; `--no-periodic` leaves them to `tdkt run_periodic`)."""
     periodic = "--no-periodic" not in argv
     argv = [a for a in argv if a != "--no-periodic"]
+    _django_setup()
+    from django.utils.crypto import get_random_string
+
+    from tdkt.core import workers
+
+    worker_id = _option(argv, "--worker-id")
+    if worker_id is None:
+        worker_id = get_random_string(32)
+        argv = [*argv, "--worker-id", worker_id]  # the same id on the tasks django-tasks records
+    workers.start(worker_id)
     if periodic:
-        _django_setup()
         from tdkt.core.periodic import start_in_background
 
         start_in_background()
     _manage(["db_worker", *argv])
     return 0
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def eligibility(argv: list[str]) -> int:

@@ -22,7 +22,7 @@ import difflib
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -650,3 +650,181 @@ def template_bytes(spec: Spec, *, examples: Mapping[str, Any] | None = None) -> 
     out = io.BytesIO()
     write_template(out, spec, examples=examples)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- tables
+# Lists as units keep them, not as the template lays them out: a title above the header, a header on
+# two rows under merged cells ("Quyết định" over "Số" and "Ngày"), several tables one under the other
+# with a heading line between them ("Năm 2023", "Số 120/QĐ-BTN ngày 15/01/2024"), a row of column
+# numbers "(1) (2) (3)" under the header. Word tables (core/wordtables.py) arrive as the same rows.
+
+HEADING_LINES = 6  # text lines kept above a table as its headings
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
+
+
+def header_key(text: Any) -> str:
+    """A header as compared: folded, punctuation as spaces ("Danh hiệu/Hình thức" = "danh hieu hinh thuc")."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+
+
+@dataclass
+class Table:
+    """One table found in a sheet or a document: its header mapping, the heading lines above it and its
+    data rows as (row number, cells by key)."""
+
+    source: str  # the sheet name, or "Bảng 3" for the third table of a Word document
+    number: int  # 1-based among the tables of `source`
+    header_rows: tuple[int, ...]
+    mapping: dict[int, str]  # column number -> key
+    headings: list[str] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def present(self) -> set[str]:
+        return set(self.mapping.values())
+
+    def column_of(self, key: str) -> int | None:
+        return next((col for col, k in self.mapping.items() if k == key), None)
+
+
+class _Peekable:
+    def __init__(self, rows: Iterable[SheetRow]):
+        self.rows = iter(rows)
+        self.ahead: list[SheetRow] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> SheetRow:
+        return self.ahead.pop() if self.ahead else next(self.rows)
+
+    def peek(self) -> SheetRow | None:
+        if not self.ahead:
+            try:
+                self.ahead.append(next(self.rows))
+            except StopIteration:
+                return None
+        return self.ahead[-1]
+
+
+def _text_cells(cells: Mapping[int, Any]) -> dict[int, str]:
+    return {col: _shown(v) for col, v in cells.items() if isinstance(v, str) and v.strip()}
+
+
+def header_candidates(top: Mapping[int, Any], below: Mapping[int, Any] | None = None) -> dict[int, list[str]]:
+    """Column -> the names it may carry, best first. With a second header row, a top cell merged over
+    several columns (its value only in the first, as Excel keeps it) is carried right over the columns
+    that have a name below it, and each column is tried as "below", "top below" and "top"."""
+    top_text = _text_cells(top)
+    if below is None:
+        return {col: [text] for col, text in top_text.items()}
+    below_text = _text_cells(below)
+    filled: dict[int, str] = {}
+    carried: tuple[int, str] | None = None
+    for col in sorted(set(top_text) | set(below_text)):
+        if col in top_text:
+            carried = (col, top_text[col])
+            filled[col] = top_text[col]
+        elif col in below_text and carried and carried[0] == col - 1:
+            filled[col] = carried[1]
+            carried = (col, carried[1])
+        else:
+            carried = None
+    names: dict[int, list[str]] = {}
+    for col in sorted(set(filled) | set(below_text)):
+        upper, lower = filled.get(col, ""), below_text.get(col, "")
+        options = [lower, f"{upper} {lower}" if upper and lower and upper != lower else "", upper]
+        names[col] = [o for o in dict.fromkeys(options) if o]
+    return names
+
+
+def match_header(candidates: Mapping[int, list[str]], spec: Spec) -> dict[int, str]:
+    """Column -> key for the columns whose name (any candidate) is a header or alias of the spec."""
+    lookup: dict[str, str] = {}
+    for column in spec.columns:
+        for name in (column.header, *column.aliases):
+            lookup.setdefault(header_key(name), column.key)
+    mapping: dict[int, str] = {}
+    for col in sorted(candidates):
+        for name in candidates[col]:
+            key = lookup.get(header_key(name))
+            if key and key not in mapping.values():
+                mapping[col] = key
+                break
+    return mapping
+
+
+def row_text(cells: Mapping[int, Any]) -> str:
+    """A non-table row as one line: its distinct values in column order."""
+    return " ".join(dict.fromkeys(_shown(v) for _c, v in sorted(cells.items()) if not _blank(v)))
+
+
+def find_tables(
+    rows: Iterable[SheetRow],
+    spec: Spec,
+    *,
+    source: str,
+    anchor: str,
+    data_keys: tuple[str, ...] = (),
+    min_columns: int = 2,
+    headings: Iterable[str] = (),
+) -> Iterator[Table]:
+    """Split a stream of rows into tables. A header is a row naming `anchor` and at least `min_columns`
+    columns of `spec` (joined with the row below it when that names more). Under it, a row whose only
+    value is one text (a merged heading line) starts a new table with the same columns, headed by that
+    line; a row with none of `data_keys` (nor `anchor`) filled is a text line, not data; a row of
+    column numbers is skipped. Lines met before a header become its headings."""
+    stream = _Peekable(rows)
+    data_keys = tuple(dict.fromkeys((anchor, *data_keys)))
+    pending: list[str] = [h for h in headings if h][-HEADING_LINES:]
+    quick = {
+        str(name).strip().lower() for column in spec.columns for name in (column.header, *column.aliases)
+    }
+    current: Table | None = None
+    above: list[str] = []  # the headings of the last header, kept by the tables its section lines start
+    count = 0
+    for number, cells in stream:
+        texts = [v.strip().lower() for v in cells.values() if isinstance(v, str)]
+        if current is None or not quick.isdisjoint(texts):
+            mapping = match_header(header_candidates(cells), spec)
+            if anchor in mapping.values() and len(mapping) >= min_columns:
+                header_rows = (number,)
+                following = stream.peek()
+                if following is not None and following[0] == number + 1:
+                    joined = match_header(header_candidates(cells, following[1]), spec)
+                    if len(joined) > len(mapping):
+                        mapping, header_rows = joined, (number, next(stream)[0])
+                if current is not None and not current.rows:
+                    # lines met under the previous header with no row after them head this table
+                    pending = [*current.headings[len(above) :], *pending][-HEADING_LINES:]
+                else:
+                    if current is not None:
+                        yield current
+                    count += 1
+                above, pending = pending, []
+                current = Table(source, count, header_rows, mapping, headings=above)
+                continue
+        if current is None:
+            line = row_text(cells)
+            if line:
+                pending = [*pending, line][-HEADING_LINES:]
+            continue
+        values = [v for v in cells.values() if v is not None and not (isinstance(v, str) and not v.strip())]
+        if values and len(values) >= min_columns and all(_COLUMN_NUMBER.match(_shown(v)) for v in values):
+            continue  # "(1) (2) (3)" under the header
+        first = values[0] if values else None
+        single = isinstance(first, str) and all(v == first for v in values)  # one text, maybe merged over
+        if single and (len(values) > 1 or current.column_of(anchor) not in cells):
+            if current.rows:
+                yield current
+                count += 1
+                current = Table(source, count, current.header_rows, current.mapping, headings=list(above))
+            current.headings = [*above, first.strip()][-HEADING_LINES:]
+            continue
+        by_key = {key: cells.get(col, "") for col, key in current.mapping.items()}
+        if all(_blank(by_key.get(k)) for k in data_keys):
+            continue  # a text line outside the columns that make a row (a total, a signature)
+        current.rows.append((number, by_key))
+    if current is not None and current.rows:
+        yield current

@@ -55,10 +55,15 @@ class Book:
     date1904: bool = False
     shared: list[str] = field(default_factory=list)
     date_styles: set[int] = field(default_factory=set)  # indexes into cellXfs that show dates
+    hidden: set[str] = field(default_factory=set)  # sheets hidden in Excel ("hidden" or "veryHidden")
 
     @property
     def sheet_names(self) -> list[str]:
         return list(self.sheets)
+
+    @property
+    def visible_sheet_names(self) -> list[str]:
+        return [name for name in self.sheets if name not in self.hidden]
 
 
 def _local(tag) -> str:
@@ -109,6 +114,7 @@ def open_book(data: bytes) -> Book:
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
             targets[rel.get("Id") or ""] = part
     sheets: dict[str, str] = {}
+    hidden: set[str] = set()
     date1904 = False
     for node in workbook.iter():
         name = _local(node.tag)
@@ -119,7 +125,9 @@ def open_book(data: bytes) -> Book:
             part = targets.get(rid)
             if part and package.has(part):
                 sheets[node.get("name") or part] = part
-    book = Book(package=package, sheets=sheets, date1904=date1904)
+                if (node.get("state") or "visible") != "visible":
+                    hidden.add(node.get("name") or part)
+    book = Book(package=package, sheets=sheets, date1904=date1904, hidden=hidden)
     if package.has("xl/sharedStrings.xml"):
         book.shared = [_text_of(si) for si in package.iter_elements("xl/sharedStrings.xml", "si")]
     if package.has("xl/styles.xml"):
@@ -211,6 +219,7 @@ def iter_rows(book: Book, sheet: str, extent: Extent | None = None) -> Iterator[
     max_rows, max_columns = extent.max_rows, extent.max_columns
     tags: _Tags | None = None
     columns: dict[str, int] = {}  # "AB" -> 28, met once per column
+    shared = book.shared
     last_row = 0
     for row in book.package.iter_elements(part, "row", stop_at="sheetData"):
         if tags is None:
@@ -222,9 +231,7 @@ def iter_rows(book: Book, sheet: str, extent: Extent | None = None) -> Iterator[
         last_row = number
         cells: dict[int, Any] = {}
         last_col = 0
-        for cell in row:
-            if cell.tag != tags.c:
-                continue
+        for cell in row.iterchildren(tags.c):  # the <c> children only, chosen by lxml (no tag per child)
             ref = cell.get("r")
             if ref:
                 letters = ref.rstrip("0123456789")
@@ -237,7 +244,32 @@ def iter_rows(book: Book, sheet: str, extent: Extent | None = None) -> Iterator[
                     % {"sheet": sheet, "ref": ref[:20]}
                 )
             last_col = col
-            value = _value(cell, book, tags)
+            # hot path, the same values as _value: a cell of one <v> holding a shared string or a
+            # number without a date style, or an inline string of one <t>; anything else goes to _value
+            value = None
+            if len(cell) == 1:
+                child = cell[0]
+                kind = cell.get("t")
+                if kind == "s" and child.tag == tags.v:
+                    raw = child.text
+                    if raw is not None:
+                        try:
+                            value = shared[int(raw)]
+                        except (ValueError, IndexError):
+                            value = CellError("#REF!")
+                elif kind == "inlineStr" and child.tag == tags.inline and len(child) == 1:
+                    t = child[0]
+                    if t.tag == tags.t:
+                        value = t.text or ""
+                elif kind is None and child.tag == tags.v and not cell.get("s"):
+                    raw = child.text
+                    if raw is not None:
+                        try:
+                            value = float(raw)
+                        except ValueError:
+                            value = raw
+            if value is None:
+                value = _value(cell, book, tags)
             if value is None:
                 continue
             if number > max_rows or col > max_columns:

@@ -52,6 +52,7 @@ class OrgConfig(AppConfig):
                 "discipline.import": _("Nhập kỷ luật từ Excel"),
                 "leave.import": _("Nhập thời gian nghỉ từ Excel"),
                 "award.import": _("Nhập khen thưởng đã nhận từ Excel"),
+                "initiative.import": _("Nhập sáng kiến, đề tài từ Excel"),
                 "award.revoke": _("Hủy bỏ khen thưởng"),
                 "award.issue": _("Ghi khen thưởng theo quyết định"),
                 "award.record": _("Ghi khen thưởng theo quyết định của cấp trên"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tdkt.accounts.scope import Scope, scope_for
 from tdkt.core.imports import Column, Errors, Row, Spec, chunks
-from tdkt.core.text import is_digits
+from tdkt.core.text import fold, is_digits
 from tdkt.org import services
 from tdkt.org.enums import (
     AwardBasis,
@@ -30,6 +30,8 @@ from tdkt.org.enums import (
     DisciplineForm,
     Employment,
     Gender,
+    InitiativeKind,
+    InitiativeScope,
     IssuerLevel,
     LeaveKind,
     Rating,
@@ -678,4 +680,117 @@ class AwardsImporter:
         return services.import_awards(actor=actor, rows=records, source=source)
 
 
-IMPORTERS = {"people": PeopleImporter(), "evaluations": EvaluationsImporter(), "awards": AwardsImporter()}
+# ---------------------------------------------------------------------------------------------- initiatives
+
+
+class InitiativesImporter:
+    spec = Spec(
+        kind="initiatives",
+        title=gettext_lazy("Sáng kiến, đề tài"),
+        sheet="Sáng kiến",
+        columns=(
+            *_subject_columns(),
+            Column(
+                "year",
+                "Năm",
+                required=True,
+                example=timezone.localdate().year - 1,
+                width=8,
+                help=gettext_lazy("Năm công nhận, ví dụ 2024."),
+            ),
+            Column(
+                "title",
+                "Tên sáng kiến, đề tài",
+                ("Tên sáng kiến", "Tên đề tài", "Sáng kiến", "Đề tài"),
+                required=True,
+                example="Số hoá hồ sơ thi đua",
+                width=40,
+                help=gettext_lazy("Nhập lại cùng đối tượng, năm và tên thì cập nhật bản ghi đó."),
+            ),
+            Column(
+                "kind",
+                "Loại",
+                ("Sáng kiến hay đề tài",),
+                example=InitiativeKind.INITIATIVE,
+                width=14,
+                choices=InitiativeKind.choices,
+                help=gettext_lazy("Để trống là sáng kiến."),
+            ),
+            Column(
+                "scope",
+                "Phạm vi ảnh hưởng",
+                ("Phạm vi", "Cấp công nhận"),
+                example=InitiativeScope.CO_SO,
+                width=18,
+                choices=InitiativeScope.choices,
+            ),
+            Column(
+                "recognised_on",
+                "Ngày công nhận",
+                example=datetime.date(timezone.localdate().year - 1, 12, 15),
+                width=12,
+                help=gettext_lazy("Ngày dd/mm/yyyy, không ở tương lai."),
+            ),
+            Column(
+                "decision_number",
+                "Số quyết định công nhận",
+                ("Số quyết định", "Số QĐ"),
+                text=True,
+                example="45/QĐ-BTN",
+                width=16,
+            ),
+        ),
+    )
+
+    def parse(self, row: Row) -> dict[str, Any] | None:
+        low, high = _year_bounds()
+        record: dict[str, Any] = {}
+        _parse_subject(row, record)
+        record["year"] = row.integer("year", required=True, minimum=low, maximum=high)
+        record["title"] = row.text("title", required=True, max_length=500)
+        if row.has("kind"):
+            record["kind"] = row.choice("kind") or InitiativeKind.INITIATIVE
+        if row.has("scope"):
+            record["scope"] = row.choice("scope")
+        if row.has("recognised_on"):
+            record["recognised_on"] = day = row.date("recognised_on")
+            if (
+                day
+                and not _in_future(row, "recognised_on", day)
+                and record["year"]
+                and day.year < record["year"]
+            ):
+                row.error(
+                    "recognised_on",
+                    _("Ngày công nhận %(d)s trước năm %(y)s của dòng này.")
+                    % {"d": _d(day), "y": record["year"]},
+                )
+        if row.has("decision_number"):
+            record["decision_number"] = row.text("decision_number", max_length=60)
+        return record
+
+    def check(self, records: list[dict[str, Any]], *, actor, errors: Errors) -> None:
+        def key(r):
+            return (_subject_key(r), r["year"], fold(r["title"]))
+
+        first = _first_rows(records, key)
+        for r in records:
+            if first[key(r)] != r["_row"]:
+                errors.add(
+                    r["_row"],
+                    "title",
+                    _("Sáng kiến này (cùng đối tượng, năm và tên) trùng với dòng %(row)s.")
+                    % {"row": first[key(r)]},
+                )
+        _resolve_subjects(records, actor=actor, errors=errors)
+
+    def write(self, records: list[dict[str, Any]], *, actor, source: str) -> dict[str, int]:
+        return services.import_initiatives(actor=actor, rows=records, source=source)
+
+
+IMPORTERS = {
+    "people": PeopleImporter(),
+    "evaluations": EvaluationsImporter(),
+    "awards": AwardsImporter(),
+    "initiatives": InitiativesImporter(),
+}

@@ -13,15 +13,42 @@ Each is the median of --repeat requests after a warm-up; the queries of one list
 request are counted. Last line:
   RESULT people=<n> list_ms=<ms> search_ms=<ms> profile_ms=<ms> bare_ms=<ms> list_queries=<n>
   profile_queries=<n>   (on one line)
+
+Under load (issue 10):
+
+    .venv/bin/python bench/pages.py --people 100000 --clients 50 [--rounds 4] [--workers 4]
+
+starts a real `tdkt serve` (gunicorn, `--workers` processes of 2 threads) on a free port and runs C
+concurrent clients (threads, http.client, the session cookie of `admin` signed in beforehand); each
+client asks every page `--rounds` times in a shuffled order, a new connection per request:
+  list      the people list, first page;
+  search    the search page `org:search` (the people list's `?q=` while that page does not exist);
+  profile   a person's profile;
+  register  the award register `awards:register` (n/a while it does not exist);
+  stats     the statistics page `reports:statistics` (n/a while it does not exist);
+  bare      a bare view on the same server: the same middleware, the signed-in user read from the
+            session like every page, one row, an HttpResponse. It is mounted only in this run (a
+            settings module and URLconf written to a temporary folder, DJANGO_SETTINGS_MODULE of the
+            server), never in the product. /healthz is not the floor: it never reads the session.
+p50 and p95 of each page and their ratio to the bare view's. Last line:
+  RESULT list_p95_ms=<ms> search_p95_ms=<ms> profile_p95_ms=<ms> register_p95_ms=<ms>
+  stats_p95_ms=<ms> bare_p95_ms=<ms>   (on one line; n/a for a page that does not exist yet)
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import random
+import secrets
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import types
 from pathlib import Path
@@ -37,6 +64,8 @@ def setup(args) -> None:
         os.environ["TDKT_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="tdkt-bench-pages-")
         Path(os.environ["TDKT_DATA_DIR"], "static").mkdir(parents=True, exist_ok=True)
     os.environ["TDKT_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    # the server started under load checks the session made here: the same key
+    os.environ.setdefault("TDKT_SECRET_KEY", secrets.token_urlsafe(40))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tdkt.settings")
     import django
 
@@ -141,6 +170,214 @@ def count_queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+# ------------------------------------------------------------------------------------ under load (--clients)
+
+BENCH_SETTINGS = """from tdkt.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_pages_urls"
+"""
+
+BENCH_URLS = """from django.http import HttpResponse, HttpResponseForbidden
+from django.urls import path
+
+import tdkt.urls
+from tdkt.org.models import Person
+
+
+def bare(request, pk):
+    # what every page does before its own work: the session and the signed-in user; then one row
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden()
+    return HttpResponse(Person.objects.only("full_name").get(pk=pk).full_name)
+
+
+urlpatterns = [path("__bench__/bare/<int:pk>/", bare), *tdkt.urls.urlpatterns]
+handler403 = tdkt.urls.handler403
+handler404 = tdkt.urls.handler404
+handler500 = tdkt.urls.handler500
+"""
+
+
+def _reverse_or_none(name: str, *args) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, workers: int, folder: Path) -> subprocess.Popen:
+    """`tdkt serve` with the bench's settings module (the bare view mounted), waiting for /healthz."""
+    (folder / "bench_pages_settings.py").write_text(BENCH_SETTINGS)
+    (folder / "bench_pages_urls.py").write_text(BENCH_URLS)
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "bench_pages_settings"
+    env["PYTHONPATH"] = os.pathsep.join([str(folder), str(Path(__file__).resolve().parent.parent / "src")])
+    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed with the process
+    cmd = [
+        sys.executable,
+        "-m",
+        "tdkt.cli",
+        "serve",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            break
+    stop_server(proc)
+    raise RuntimeError(f"the server did not start; see {folder / 'server.log'}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def fetch(port: int, path: str, cookie: str) -> tuple[int, int, float]:
+    """(status, bytes, ms) of one GET on a new connection."""
+    began = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, len(body), (time.perf_counter() - began) * 1000
+
+
+def run_phase(port: int, url: str, cookie: str, clients: int, rounds: int) -> dict:
+    """`clients` threads at once, each asking `url` `rounds` times (one page per phase: mixed in one
+    phase, every page would wait in the same queue and read the same)."""
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client() -> None:
+        barrier.wait()
+        for _ in range(rounds):
+            try:
+                status, _size, ms = fetch(port, url, cookie)
+            except OSError as exc:
+                with lock:
+                    errors.append(repr(exc))
+                continue
+            with lock:
+                if status == 200:
+                    times.append(ms)
+                else:
+                    errors.append(str(status))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"times": times, "errors": errors, "wall_s": time.perf_counter() - started}
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def under_load(args, people: int) -> int:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from tdkt.accounts.models import User
+
+    q, matches = search_query()
+    pk = profile_person()
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    list_url = _reverse_or_none("org:person_list")
+    search_url = _reverse_or_none("org:search")
+    plus = q.replace(" ", "+")
+    pages: dict[str, str | None] = {
+        "list": list_url,
+        "search": f"{search_url}?q={plus}" if search_url else f"{list_url}?q={plus}",
+        "profile": _reverse_or_none("org:person_detail", pk),
+        "register": _reverse_or_none("awards:register"),
+        "stats": _reverse_or_none("reports:statistics"),
+        "bare": f"/__bench__/bare/{pk}/",
+    }
+    urls = {name: url for name, url in pages.items() if url}
+    folder = Path(tempfile.mkdtemp(prefix="tdkt-bench-serve-"))
+    port = free_port()
+    connection.close()  # the server's workers open their own
+    proc = start_server(port, args.workers, folder)
+    try:
+        for name, url in urls.items():  # warm-up: every worker imports and compiles its templates
+            for _ in range(args.workers * 2):
+                status, _size, _ms = fetch(port, url, cookie)
+                if status != 200:
+                    raise RuntimeError(f"{name} {url}: {status}; see {folder / 'server.log'}")
+        order = list(urls)
+        random.Random(1).shuffle(order)  # the phases in no particular order; bare among them
+        phases = {name: run_phase(port, urls[name], cookie, args.clients, args.rounds) for name in order}
+    finally:
+        stop_server(proc)
+
+    times = {name: phase["times"] for name, phase in phases.items()}
+    errors = [f"{name}: {e}" for name, phase in phases.items() for e in phase["errors"]]
+    bare50, bare95 = pct(times["bare"], 50), pct(times["bare"], 95)
+    print()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; people: {people:,}")
+    print(
+        f"server: tdkt serve, {args.workers} workers x 2 threads; per page, {args.clients} clients at once, "
+        f"{args.rounds} requests each; errors: {len(errors)}"
+    )
+    for error in errors[:10]:
+        print("  ", error)
+    print(f"search: q={q!r} ({matches} matches){'' if search_url else ' on the list (org:search not built)'}")
+    print(
+        f"{'page':<10}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p50/bare':>10}{'p95/bare':>10}{'req/s':>8}   url"
+    )
+    result = {}
+    for name, url in pages.items():
+        if not url:
+            print(f"{name:<10}{'':>6}{'n/a':>10}{'n/a':>10}{'':>10}{'':>10}{'':>8}   (page not built yet)")
+            result[name] = "n/a"
+            continue
+        values = times[name]
+        p50, p95 = pct(values, 50), pct(values, 95)
+        result[name] = f"{p95:.1f}"
+        rate = len(values) / phases[name]["wall_s"]
+        ratios = f"{p50 / bare50:>9.1f}x{p95 / bare95:>9.1f}x{rate:>8.1f}"
+        print(f"{name:<10}{len(values):>6}{p50:>10.1f}{p95:>10.1f}{ratios}   {url}")
+    print(
+        f"RESULT list_p95_ms={result['list']} search_p95_ms={result['search']} "
+        f"profile_p95_ms={result['profile']} register_p95_ms={result['register']} "
+        f"stats_p95_ms={result['stats']} bare_p95_ms={result['bare']}"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -149,6 +386,9 @@ def main() -> int:
     parser.add_argument("--db", default="sqlite", help="sqlite (a temporary file) or a DATABASE_URL")
     parser.add_argument("--data-dir", default=None, help="reuse this TDKT_DATA_DIR (SQLite) between runs")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=0, help="concurrent clients on a real server")
+    parser.add_argument("--rounds", type=int, default=4, help="with --clients: times each client asks a page")
+    parser.add_argument("--workers", type=int, default=4, help="with --clients: gunicorn worker processes")
     args = parser.parse_args()
     setup(args)
 
@@ -159,6 +399,8 @@ def main() -> int:
     from tdkt.accounts.models import User
 
     people, generation_s = load(args.people)
+    if args.clients:
+        return under_load(args, people)
     q, matches = search_query()
     pk = profile_person()
     client = Client()

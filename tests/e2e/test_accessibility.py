@@ -61,6 +61,11 @@ NOT_PAGES = {
     "dossiers:paper_draft": "Word/PDF download (a drafted paper of the dossier)",
     "dossiers:paper_version": "file download (an uploaded paper)",
     "dossiers:report_file": "Word/PDF download (the achievement report)",
+    "core:job_file": "file download (a background export's Excel file)",
+    "org:unit_search": "htmx partial: the <option>s of the unit picker's suggestions",
+    "awards:register_export": "Excel download (or, when large, a redirect to the job page, checked)",
+    "reports:statistics_export": "Excel download (a chart's table)",
+    "reports:form_download": "Excel download (a filled report form)",
 }
 
 
@@ -237,6 +242,10 @@ def sessions(w) -> dict[str, list[Page]]:
                 "candidates",
             ),
             Page("awards:decision_list", "/awards/decisions/", "decisions"),
+            Page("awards:register", "/awards/register/", "register", phone=True),
+            Page("awards:register", "/awards/register/?revoked=1&year=abc", "register-bad-filter"),
+            Page("reports:statistics", "/reports/statistics/?year_from=2021&year_to=2026", "statistics"),
+            Page("reports:forms", "/reports/forms/", "report-forms"),
         ],
         "canbo": [
             Page("core:dashboard", "/", "dashboard"),
@@ -244,6 +253,21 @@ def sessions(w) -> dict[str, list[Page]]:
             Page("core:job_detail", f"/jobs/{i['job']}/", "job-import-errors"),
             Page("org:import_start", "/org/import/", "import"),
             Page("org:person_detail", f"/org/people/{i['person']}/", "person"),
+            Page("org:person_timeline", f"/org/people/{i['person']}/timeline/", "person-timeline"),
+            Page("org:collective_detail", f"/org/collectives/{i['collective']}/", "collective"),
+            Page("awards:record_detail", f"/awards/records/{i['award']}/", "award-record", phone=True),
+            Page("awards:record_detail", f"/awards/records/{i['award_revoked']}/", "award-revoked"),
+            Page("core:job_list", "/jobs/", "jobs"),
+            Page("awards:legacy_import", "/awards/register/import/", "legacy-import"),
+            Page("awards:legacy_review", f"/awards/register/import/{i['legacy_review']}/", "legacy-review"),
+            Page(
+                "awards:legacy_report",
+                f"/awards/register/import/{i['legacy_report']}/report/",
+                "legacy-report",
+            ),
+            Page("org:search", "/org/search/?q=ngo+thi+ha", "search", phone=True),
+            Page("org:search", "/org/search/?q=ngo+thi+hha", "search-corrected"),
+            Page("org:search", "/org/search/?q=%E2%80%94%E2%80%94", "search-junk"),
             Page("rulebook:person_eligibility", f"/rulebook/people/{i['person']}/", "person-eligibility"),
             Page(
                 "rulebook:collective_eligibility",
@@ -280,6 +304,7 @@ def sessions(w) -> dict[str, list[Page]]:
             Page("awards:decision_detail", f"/awards/decisions/{i['decision']}/", "decision-issued"),
             Page("awards:decision_signed", f"/awards/decisions/{i['decision']}/signed/", "decision-signed"),
             Page("dossiers:mine", "/dossiers/mine/", "dossiers-mine"),
+            Page("reports:statistics", "/reports/statistics/", "statistics-unit", phone=True),
         ],
         "uyvien1": [
             Page("councils:my_ballots", "/councils/ballots/mine/", "my-ballots", phone=True),
@@ -308,6 +333,7 @@ def sessions(w) -> dict[str, list[Page]]:
             Page("dossiers:mine", "/dossiers/mine/", "my-nominations"),
             Page("dossiers:report", f"/dossiers/nominations/{i['own_nomination']}/report/", "my-report"),
             Page("org:person_detail", f"/org/people/{i['own_person']}/", "own-record"),
+            Page("org:person_timeline", f"/org/people/{i['own_person']}/timeline/", "own-timeline"),
             Page("", "/audit/", "403", status=403),
         ],
     }
@@ -390,7 +416,8 @@ _IDS = [
     "person", "collective", "own_person", "movement", "movement_draft", "run", "council", "round_past",
     "meeting_past", "ballot_closed", "decision", "round_current", "meeting_current", "ballot_open",
     "meeting_extra", "ballot_paper", "secretary", "decision_draft", "identity", "job", "dossier",
-    "nomination", "own_nomination",
+    "nomination", "own_nomination", "award", "award_revoked",
+    "legacy_review", "legacy_report",
 ]  # fmt: skip
 
 

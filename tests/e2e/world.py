@@ -32,7 +32,7 @@ from tdkt.councils.enums import Attendance, BallotMode, MemberRole
 from tdkt.movements import services as movements
 from tdkt.movements.enums import MovementAction
 from tdkt.org import services as org
-from tdkt.org.models import Collective, Evaluation, IdentityReview, Initiative, Person
+from tdkt.org.models import AwardRecord, Collective, Evaluation, IdentityReview, Initiative, Person
 from tdkt.reviews import services as reviews
 from tdkt.rulebook import services as rulebook
 from tests.factories import make_user, person
@@ -144,6 +144,32 @@ def _lockout() -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(5):
         client.post("/accounts/login/", {"username": "khach", "password": "Sai-mat-khau-1"})
+
+
+def _legacy_lists(officer) -> dict[str, str]:
+    """Two old award lists sent as Word files: one read and waiting for the officer's review (a name typed
+    without accents), one written to the register with its report."""
+    from tests.awards.legacy_files import docx_list
+
+    client = Client()
+    client.force_login(officer)
+    heading = [
+        "DANH SÁCH CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
+        "Kèm theo Quyết định số 88/QĐ-VA ngày 20 tháng 01 năm 2023",
+    ]
+    header = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Danh hiệu/Hình thức"]
+    ids = {}
+    for key, name in (("legacy_review", "Ngo Thi Ha"), ("legacy_written", "Ngô Thị Hà")):
+        data = docx_list([(heading, [header, ["1", name, "Chuyên viên", "Vụ A", "Lao động tiên tiến"]])])
+        upload = SimpleUploadedFile(f"{key}.docx", data)
+        response = client.post("/awards/register/import/", {"file": upload})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        read = Job.objects.filter(created_by=officer, kind="awards.legacy_parse").latest("created_at")
+        ids[key] = str(read.pk)
+    response = client.post(f"/awards/register/import/{ids.pop('legacy_written')}/", {})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ids["legacy_report"] = str(Job.objects.filter(kind="awards.legacy_write").latest("created_at").pk)
+    return ids
 
 
 def build_world(tree) -> World:
@@ -325,6 +351,15 @@ def build_world(tree) -> World:
     w.ids["identity"] = IdentityReview.objects.get().pk
 
     w.ids["job"] = _bad_import(officer).pk
+
+    # the register: the awards the past year's decision wrote, one of them revoked by a later decision
+    awarded = list(AwardRecord.objects.filter(unit__path__startswith=tree["a"].path).order_by("pk")[:2])
+    awards.award_revoke(
+        actor=officer, award_id=awarded[1].pk, decision_number="12/QĐ-VA", on=timezone.localdate(),
+        reason="Kết luận thanh tra: thành tích kê khai không đúng thực tế.",
+    )  # fmt: skip
+    w.ids.update(award=awarded[0].pk, award_revoked=awarded[1].pk)
+    w.ids.update(_legacy_lists(officer))
     _lockout()
 
     for user in users.values():

@@ -431,15 +431,20 @@ def measure_pages(repeat: int) -> dict:
 def award_list_file(rows: int) -> bytes:
     """A legacy list of `rows` awards of people already in the register, as units send them: name,
     birth date, unit, award, decision number and date, year."""
+    from collections import Counter
+
     import xlsxwriter
 
-    from tdkt.org.models import Person
+    from tdkt.org.models import Person, Unit
 
     people = list(
         Person.objects.order_by("pk")
         .select_related("current_unit")
-        .only("full_name", "birth_date", "current_unit__name")[: max(1, rows // 2)]
+        .only("full_name", "birth_date", "current_unit__name", "current_unit__code")[: max(1, rows // 2)]
     )
+    # a unit is named as units name themselves; where two units share a name ("Văn phòng" of every
+    # department) the list gives the unit's code, or every row would wait for a person's review
+    names = Counter(Unit.objects.values_list("name", flat=True))
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     sheet = book.add_worksheet("Danh sách")
@@ -461,7 +466,7 @@ def award_list_file(rows: int) -> bytes:
                 r + 1,
                 p.full_name,
                 p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "",
-                p.current_unit.name,
+                p.current_unit.name if names[p.current_unit.name] == 1 else p.current_unit.code,
                 labels[code],
                 f"{9000 + r // 500}/QĐ-CU",
                 f"15/01/{year + 1}",
@@ -495,6 +500,8 @@ def measure_import(rows: int) -> dict | None:
         import_s = time.perf_counter() - began
         transaction.set_rollback(True)  # the database stays as built, for the next run
     summary = {k: v for k, v in (result or {}).items() if isinstance(v, int | str)}
+    if not summary.get("created"):
+        print(f"  warning: the import wrote nothing ({summary}): the figure is not an import's", flush=True)
     print(f"import: {rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)")
     print(f"  read with python-calamine: {read_s:.2f} s ({read_rows:,} rows)")
     print(f"  import_award_list:         {import_s:.2f} s -> {summary}")

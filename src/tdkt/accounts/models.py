@@ -20,6 +20,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_short_name(self) -> str:
+        """What the header shows on a narrow screen: the given name (the last word of a Vietnamese full
+        name), or the username."""
+        return self.full_name.split()[-1] if self.full_name.strip() else self.username
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tdkt.core.access import permission_required
+from tdkt.core.filters import style_fields
 from tdkt.core.search import query_field, search_words
 from tdkt.org.selectors import search
 
@@ -41,6 +42,7 @@ def search_page(request):
     form = SearchForm(request.GET)
     if not request.GET.get("q"):
         form.fields["q"].widget.attrs["autofocus"] = True  # reached from the header's search button
+    style_fields(form)
     results = None
     notice = ""
     if form.is_valid():

@@ -184,6 +184,9 @@ def build(people: int, awards: int) -> dict:
 
     insert_people = _row_writer(Person)
     first = Person.objects.count()
+    # a database completed from `first` people draws on from another seed: the same seed would repeat
+    # the first people's names, birth dates and units, and every one would have a double
+    rng = random.Random(SEED + first)
     for start in range(first, people, CHUNK):
         rows = []
         for n in range(start, min(people, start + CHUNK)):

@@ -48,7 +48,6 @@ class RegisterFilterForm(forms.Form):
         action="awards.view_register",
         queryset=Unit.objects.none(),
         required=False,
-        error_messages={"invalid_choice": _("Không có đơn vị này trong phạm vi bạn được xem.")},
     )
     subtree = forms.BooleanField(label=_("Gồm đơn vị trực thuộc"), required=False, initial=True)
     subject = _choice(_("Đối tượng"), [("person", _("Cá nhân")), ("collective", _("Tập thể"))])

@@ -204,6 +204,8 @@ class UnitPickerField(FilterModelChoiceField):
     widget = UnitPickerWidget
 
     default_error_messages = {
+        # one message for a unit outside the scope and a unit that does not exist: nothing to learn
+        "invalid_choice": gettext_lazy("Không có đơn vị này trong phạm vi bạn được xem."),
         "ambiguous": gettext_lazy("Có nhiều đơn vị cùng tên này; hãy chọn trong gợi ý hoặc gõ mã đơn vị."),
     }
 

@@ -33,8 +33,6 @@ class PersonFilterForm(forms.Form):
         action="org.view_person",
         queryset=Unit.objects.none(),
         required=False,
-        # one message for a unit outside the scope and a unit that does not exist: nothing to learn
-        error_messages={"invalid_choice": _("Không có đơn vị này trong phạm vi bạn được xem.")},
     )
     subtree = forms.BooleanField(label=_("Gồm đơn vị trực thuộc"), required=False, initial=True)
     gender = forms.ChoiceField(

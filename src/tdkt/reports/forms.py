@@ -18,7 +18,6 @@ from tdkt.reports.selectors import NO_LEVEL, StatFilter
 FIRST_YEAR, LAST_YEAR = 1945, 2100
 MAX_SPAN = 30  # years in one statistics page: a bounded range keeps every query on the year index
 
-UNIT_ERRORS = {"invalid_choice": gettext_lazy("Không có đơn vị này trong phạm vi bạn được xem.")}
 SUBJECTS = [
     ("", gettext_lazy("Cá nhân và tập thể")),
     ("person", gettext_lazy("Cá nhân")),
@@ -52,7 +51,6 @@ class StatisticsFilterForm(forms.Form):
         action="reports.view",
         queryset=Unit.objects.none(),
         required=False,
-        error_messages=UNIT_ERRORS,
     )
     level = forms.ChoiceField(
         label=gettext_lazy("Cấp khen"),
@@ -111,7 +109,7 @@ class ReportFormFilter(forms.Form):
         label=gettext_lazy("Đơn vị báo cáo (gồm cấp dưới)"),
         action="reports.export_forms",
         queryset=Unit.objects.none(),
-        error_messages={**UNIT_ERRORS, "required": gettext_lazy("Hãy chọn đơn vị báo cáo.")},
+        error_messages={"required": gettext_lazy("Hãy chọn đơn vị báo cáo.")},
     )
 
     def __init__(self, data, *, units, forms_offered):

@@ -33,7 +33,6 @@ class CandidateFilterForm(forms.Form):
         action="rulebook.view_eligibility",
         queryset=Unit.objects.none(),
         empty_label=None,
-        error_messages={"invalid_choice": gettext_lazy("Không có đơn vị này trong phạm vi bạn được xem.")},
     )
     year = forms.IntegerField(
         label=gettext_lazy("Năm"),

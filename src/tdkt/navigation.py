@@ -81,7 +81,16 @@ MENU: list[Entry | Group] = [
     Entry("core:dashboard", _("Tổng quan")),
     Entry("org:unit_tree", _("Đơn vị"), "org.view_unit", needs_units=True),
     Entry("org:person_list", _("Cán bộ"), "org.view_person"),
-    Entry("movements:movement_list", _("Phong trào"), "movements.view"),
+    Group(
+        "emulation",
+        _("Thi đua"),
+        (
+            Entry("movements:movement_list", _("Phong trào"), "movements.view"),
+            # bloc work: the organiser's specialists, and the member units' officers and heads
+            # (clusters.score's roles are among clusters.view's)
+            Entry("clusters:bloc_list", _("Khối, cụm thi đua"), "clusters.view", needs_units=True),
+        ),
+    ),
     Group(
         "review",
         _("Bình xét"),
@@ -129,6 +138,7 @@ MENU: list[Entry | Group] = [
             ),
             Entry("core:job_list", _("Tác vụ nền"), "core.view_job", needs_units=True),
             Entry("org:identity_list", _("Xác minh số định danh"), "org.review_identity", needs_units=True),
+            Entry("org:restructuring_list", _("Sắp xếp lại đơn vị"), "org.restructure", needs_units=True),
             Entry("core:audit_list", _("Nhật ký"), "core.view_audit", needs_units=True),
             Entry("accounts:lockout_list", _("Khoá đăng nhập"), "core.view_audit", needs_units=True),
             Entry("rulebook:settings", _("Cài đặt quy định"), "rulebook.change_settings", needs_units=True),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("councils/", include("tdkt.councils.urls")),
     path("awards/", include("tdkt.awards.urls")),
     path("dossiers/", include("tdkt.dossiers.urls")),
+    path("clusters/", include("tdkt.clusters.urls")),
     path("reports/", include("tdkt.reports.urls")),
 ]
 

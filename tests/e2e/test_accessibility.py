@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.e2e.axe import AXE_CONTEXT, axe_violations, format_violations
-from tests.e2e.world import build_world
+from tests.e2e.world import CURRENT, PAST, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +66,8 @@ NOT_PAGES = {
     "awards:register_export": "Excel download (or, when large, a redirect to the job page, checked)",
     "reports:statistics_export": "Excel download (a chart's table)",
     "reports:form_download": "Excel download (a filled report form)",
+    "clusters:covenant_document": "Word/PDF download (the covenant)",
+    "clusters:evidence_file": "file download (an evidence file of a score)",
 }
 
 
@@ -226,9 +228,22 @@ def sessions(w) -> dict[str, list[Page]]:
             Page("", "/khong-co-trang-nay/", "500", status=404, then=_server_error(w.users.get("admin"))),
             Page("", "/reviews/create/", "405", status=405),
         ],
+        "khoitruong": [  # the bloc head: the cluster's year, another member's sheet to appraise, the ranking
+            Page("clusters:bloc_list", "/clusters/", "blocs"),
+            Page("clusters:year_detail", f"/clusters/nam/{i['cluster_year']}/", "cluster-year", phone=True),
+            Page("clusters:covenant", f"/clusters/nam/{i['cluster_year']}/giao-uoc/", "covenant"),
+            Page("clusters:sheet", f"/clusters/phieu/{i['sheet_other']}/", "sheet-appraisal"),
+            Page("clusters:ranking", f"/clusters/nam/{i['cluster_year_past']}/xep-hang/", "cluster-ranking"),
+            Page("clusters:results", f"/clusters/nam/{i['cluster_year_past']}/ket-qua/", "cluster-results"),
+        ],
         "chuyenvien": [
+            Page("clusters:bloc_detail", f"/clusters/khoi/{i['bloc']}/", "bloc"),
+            Page("clusters:table", f"/clusters/khoi/{i['bloc']}/bang-diem/{CURRENT}/", "scoring-table"),
+            Page("clusters:bloc_results", f"/clusters/khoi/{i['bloc']}/ket-qua/{PAST}/", "bloc-results"),
             Page("org:identity_list", "/org/identity-reviews/", "identity-list"),
             Page("org:identity_detail", f"/org/identity-reviews/{i['identity']}/", "identity-detail"),
+            Page("org:restructuring_list", "/org/restructurings/", "restructurings"),
+            Page("org:restructuring_create", "/org/restructurings/new/?kind=split", "restructuring-new"),
             Page("movements:movement_list", "/movements/", "movements"),
             Page("movements:movement_create", "/movements/new/", "movement-new", phone=True),
             Page("movements:movement_detail", f"/movements/{i['movement']}/", "movement"),
@@ -249,6 +264,8 @@ def sessions(w) -> dict[str, list[Page]]:
         ],
         "canbo": [
             Page("core:dashboard", "/", "dashboard"),
+            Page("clusters:sheet", f"/clusters/phieu/{i['sheet']}/", "sheet-explanation", phone=True),
+            Page("clusters:sheet", f"/clusters/phieu/{i['sheet_past']}/", "sheet-locked"),
             Page("core:notification_list", "/notifications/", "notifications"),
             Page("core:job_detail", f"/jobs/{i['job']}/", "job-import-errors"),
             Page("org:import_start", "/org/import/", "import"),
@@ -418,6 +435,7 @@ _IDS = [
     "meeting_extra", "ballot_paper", "secretary", "decision_draft", "identity", "job", "dossier",
     "nomination", "own_nomination", "award", "award_revoked",
     "legacy_review", "legacy_report",
+    "bloc", "cluster_year_past", "sheet_past", "cluster_year", "sheet", "sheet_other",
 ]  # fmt: skip
 
 

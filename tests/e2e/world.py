@@ -35,6 +35,7 @@ from tdkt.org import services as org
 from tdkt.org.models import AwardRecord, Collective, Evaluation, IdentityReview, Initiative, Person
 from tdkt.reviews import services as reviews
 from tdkt.rulebook import services as rulebook
+from tests.e2e.world_blocs import build_blocs
 from tests.factories import make_user, person
 
 PAST, CURRENT = 2024, 2025
@@ -360,6 +361,7 @@ def build_world(tree) -> World:
     )  # fmt: skip
     w.ids.update(award=awarded[0].pk, award_revoked=awarded[1].pk)
     w.ids.update(_legacy_lists(officer))
+    w.ids.update(build_blocs(tree, users, PAST, CURRENT))
     _lockout()
 
     for user in users.values():

@@ -171,3 +171,16 @@ def test_setting_messages_name_the_setting_not_its_key(client, admin_user):
     client.post(reverse("rulebook:setting_edit", args=["council.vote_threshold"]), {"value": "80"})
     text = _visible(client.get(reverse("rulebook:settings")).content.decode())
     assert "Đã lưu cài đặt “Tỷ lệ phiếu đồng ý tối thiểu của Hội đồng Thi đua – Khen thưởng”." in text
+
+
+def test_the_bloc_tie_break_keeps_the_agency_order_and_refuses_unknown_rules(admin_user):
+    from tdkt.rulebook.services import setting_input_value, setting_value
+
+    saved = setting_change(actor=admin_user, key="bloc.tie_break", raw="deduction, bonus, deduction")
+    assert saved.value == ["deduction", "bonus"]
+    assert setting_value("bloc.tie_break", 2025) == ["deduction", "bonus"]
+    definition = setting_definitions()["bloc.tie_break"]
+    assert setting_input_value(definition, saved.value) == "deduction, bonus"  # the box reads back as typed
+    with pytest.raises(ServiceError, match="Giá trị không hợp lệ: diem_cao"):
+        setting_change(actor=admin_user, key="bloc.tie_break", raw="bonus, diem_cao")
+    assert setting_value("bloc.tie_break", 2025) == ["deduction", "bonus"]

@@ -21,6 +21,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "org.export": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
     # the ministry's TĐKT department decides whether two records sharing an ID number are one human
     "org.review_identity": frozenset({R.SPECIALIST}),
+    # units merged, split, renamed or moved (issue 11): recorded by the ministry's TĐKT department
+    "org.restructure": frozenset({R.SPECIALIST}),
     "rulebook.view_eligibility": frozenset(
         {R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.COUNCIL_MEMBER, R.LEADER, R.INSPECTOR}
     ),
@@ -68,6 +70,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # statistics with charts and the periodic report forms (issue 10)
     "reports.view": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.INSPECTOR}),
     "reports.export_forms": frozenset({R.SPECIALIST, R.OFFICER}),
+    # emulation blocs and clusters (issue 11): the ministry's TĐKT department organises the blocs; a member
+    # unit's officer and head score its sheet; the bloc head's year-bound rights are a predicate
+    # (clusters.rules.heads), not a role's scope, and never reach the members' people
+    "clusters.view": frozenset({R.SPECIALIST, R.OFFICER, R.UNIT_HEAD, R.LEADER, R.BLOC_HEAD, R.INSPECTOR}),
+    "clusters.manage": frozenset({R.SPECIALIST}),
+    "clusters.lead": frozenset(),
+    "clusters.score": frozenset({R.OFFICER, R.UNIT_HEAD}),
     "core.view_audit": frozenset(),
     "core.view_job": frozenset({R.SPECIALIST, R.OFFICER}),
 }

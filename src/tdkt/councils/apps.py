@@ -14,6 +14,7 @@ class CouncilsConfig(AppConfig):
         register_events(
             {
                 "council.create": _("Thành lập Hội đồng Thi đua – Khen thưởng"),
+                "council.conference": _("Chuẩn bị Hội nghị của cụm, khối thi đua"),
                 "council.update": _("Sửa thông tin Hội đồng"),
                 "council.member_add": _("Bổ sung thành viên Hội đồng"),
                 "council.member_update": _("Đổi chức danh thành viên Hội đồng"),

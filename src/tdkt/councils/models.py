@@ -31,6 +31,16 @@ class Council(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # a conference of several units (a cluster's year-end conference) is run by its host, whatever
+    # their role in the unit that holds it
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người điều hành hội nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["unit__path", "-term_from", "id"]

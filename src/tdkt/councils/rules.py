@@ -56,9 +56,28 @@ def is_meeting_secretary(user, obj=None) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_council_host(user, obj=None) -> bool:
+    """The host of a conference council (a cluster's year-end conference) runs it."""
+    from tdkt.councils.models import Council
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if obj is None:
+        return Council.objects.filter(host=user).exists()
+    council_id = _council_id(obj)
+    return council_id is not None and Council.objects.filter(pk=council_id, host=user).exists()
+
+
+@rules.predicate
+def hosts_this_council(user, obj=None) -> bool:
+    """The host, on their conference only: managing councils in general is not theirs."""
+    return obj is not None and is_council_host(user, obj)
+
+
 if not rules.perm_exists("councils.view"):
-    rules.add_perm("councils.view", scoped("councils.view") | is_council_member)
+    rules.add_perm("councils.view", scoped("councils.view") | is_council_member | is_council_host)
 if not rules.perm_exists("councils.manage"):
-    rules.add_perm("councils.manage", scoped("councils.manage"))
+    rules.add_perm("councils.manage", scoped("councils.manage") | hosts_this_council)
 if not rules.perm_exists("councils.run_meeting"):
-    rules.add_perm("councils.run_meeting", scoped("councils.manage") | is_meeting_secretary)
+    rules.add_perm("councils.run_meeting", scoped("councils.manage") | is_meeting_secretary | is_council_host)

@@ -41,7 +41,14 @@ from tdkt.demo.catalogue import (
 from tdkt.demo.collectives import build_collectives
 from tdkt.demo.draws import draw_name, stable_hash
 from tdkt.demo.history import Context, Facts, allocate, cap_cstd, higher_awards, make_person
-from tdkt.demo.units import UnitSpec, build_unit_specs, insert_blocs, insert_units, province_slug
+from tdkt.demo.units import (
+    UnitSpec,
+    build_unit_specs,
+    insert_blocs,
+    insert_restructurings,
+    insert_units,
+    province_slug,
+)
 from tdkt.demo.writer import Writers, write_chunk
 from tdkt.org.enums import UnitKind
 from tdkt.org.models import Collective, Person, Unit
@@ -205,6 +212,7 @@ def generate(
     for writer in writers.all():
         ctx.counts[writer.model._meta.model_name] = writer.count
     with transaction.atomic():
+        ctx.counts["restructuring"] = insert_restructurings(specs)
         _insert_users(ctx, by_code, bloc_members)
         counts = dict(sorted(ctx.counts.items()))
         audit(
@@ -216,11 +224,15 @@ def generate(
             changes={"people": people, "seed": seed, **counts},
         )
     if with_year:
+        from tdkt.demo.blocs import build_blocs
         from tdkt.demo.dossiers import build_dossiers
         from tdkt.demo.year import build_year
 
-        counts |= build_year(seed=seed, progress=say)
+        year = build_year(seed=seed, progress=say)
+        counts |= year
         counts |= build_dossiers(seed=seed, progress=say)
+        if year:  # a demo too small for a year of work (the tests') has no bloc work either
+            counts |= build_blocs(seed=seed, progress=say)
     say("Tài khoản dùng thử: " + ", ".join(u for u, *_r in LOGINS))
     return counts
 
@@ -239,10 +251,11 @@ def load_demo_if_empty(people: int | None = None, progress: Progress | None = No
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role label, unit name) of the demo logins present in the database, in LOGINS order."""
+    from tdkt.demo.blocs import BLOC_LOGINS
     from tdkt.demo.dossiers import MINISTRY_MEMBER_LOGINS
     from tdkt.demo.year import MEMBER_LOGINS
 
-    logins = [u for u, *_rest in LOGINS] + MEMBER_LOGINS + MINISTRY_MEMBER_LOGINS
+    logins = [u for u, *_rest in LOGINS] + MEMBER_LOGINS + MINISTRY_MEMBER_LOGINS + BLOC_LOGINS
     order = {username: i for i, username in enumerate(logins)}
     rows = (
         RoleAssignment.objects.filter(user__username__in=order)

@@ -28,8 +28,8 @@ from tdkt.demo.catalogue import (
     YEARS,
 )
 from tdkt.demo.draws import draw_name
-from tdkt.org.enums import Gender, UnitKind
-from tdkt.org.models import Unit
+from tdkt.org.enums import Gender, RestructuringKind, UnitKind
+from tdkt.org.models import Collective, Restructuring, Unit, UnitSuccession
 from tdkt.org.services import fill_unit_path
 
 
@@ -200,6 +200,31 @@ def insert_units(specs: list[UnitSpec]) -> None:
             s.obj = obj
             fill_unit_path(obj)
         Unit.objects.bulk_update(objs, ["path", "depth"], batch_size=BATCH)
+
+
+def insert_restructurings(specs: list[UnitSpec]) -> int:
+    """The 1 July 2025 mergers as recorded restructurings, so that each successor shows its
+    predecessor's history (history.py already gave the people their posts on both sides). Needs the
+    collectives. Returns the count."""
+    by_code = {s.code: s for s in specs}
+    count = 0
+    for spec in specs:
+        if not spec.merged_into:
+            continue
+        successor = by_code[f"SO-{province_slug(spec.merged_into)}"]
+        restructuring = Restructuring.objects.create(
+            kind=RestructuringKind.MERGE,
+            on=MERGER_DAY,
+            decision_number="202/2025/QH15",
+            decision_date=datetime.date(2025, 6, 12),
+            reason=f"Sắp xếp đơn vị hành chính cấp tỉnh: tỉnh {spec.province} nhập vào {successor.province}.",
+            successor_collective=Collective.objects.filter(code=f"TT-{successor.code}").first(),
+        )
+        UnitSuccession.objects.create(
+            restructuring=restructuring, predecessor=spec.obj, successor=successor.obj
+        )
+        count += 1
+    return count
 
 
 # --------------------------------------------------------------------------------------------- blocs

@@ -16,9 +16,12 @@ class DossiersConfig(AppConfig):
         from tdkt.core.periodic import periodic
         from tdkt.councils.services import register_close_listener
         from tdkt.dossiers import services
+        from tdkt.dossiers.restructuring import follow_restructuring
         from tdkt.dossiers.selectors import dashboard_cards
+        from tdkt.org.restructuring import register_follower
 
         register_close_listener("dossiers.nomination:", services.record_ballot_results)
+        register_follower("dossiers", follow_restructuring)
         register_issue_listener(services.on_decision_issued)
         register_cards(dashboard_cards)
         periodic("dossiers.overdue", every=datetime.timedelta(hours=1))(services.notify_overdue)
@@ -48,6 +51,7 @@ class DossiersConfig(AppConfig):
                 "dossier.state_outcome": _("Ghi kết quả của cấp Nhà nước"),
                 "dossier.close": _("Kết thúc hồ sơ trình cấp Nhà nước"),
                 "dossier.comment": _("Ý kiến về hồ sơ"),
+                "dossier.restructure": _("Hồ sơ chuyển sang đơn vị kế thừa khi sắp xếp lại đơn vị"),
             }
         )
         register_details(

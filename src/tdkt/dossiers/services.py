@@ -211,6 +211,78 @@ def dossier_from_round(*, actor, round_id: int, level: str) -> Dossier:
     return dossier
 
 
+def bloc_dossier_create(
+    *, actor, unit_id: int, year: int, title: str, nominations: list[tuple[int, str, str]]
+) -> Dossier:
+    """A ministry-level dossier of an emulation cluster's proposals, held by the unit heading the cluster:
+    `nominations` are (member unit id, award code, the conference's votes "agree/base"), each for the
+    member's own collective (the unit as a collective), with today's verdict kept as for any nomination.
+    The caller (clusters.services.proposals_to_dossier) has checked the actor's right over the cluster's
+    year; the head unit's officer and head then take the dossier on as any other."""
+    from tdkt.org.enums import CollectiveKind
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise ServiceError(_("Không có đơn vị này."))
+    year = rulebook.check_year(year)
+    collectives = {
+        c.unit_id: c
+        for c in Collective.objects.filter(
+            unit_id__in=[u for u, _a, _v in nominations], kind=CollectiveKind.UNIT, active=True
+        )
+    }
+    missing = [u for u, _a, _v in nominations if u not in collectives]
+    if missing:
+        names = ", ".join(str(u) for u in Unit.objects.filter(pk__in=missing))
+        raise ServiceError(
+            _("Chưa có tập thể (đơn vị) trong danh sách tập thể: %(units)s.") % {"units": names}
+        )
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            unit=unit,
+            level=Level.MINISTRY,
+            kind=Kind.YEARLY,
+            year=year,
+            title=(clean(title) or _("Đề nghị khen thưởng của cụm thi đua"))[:255],
+            holder=unit,
+            holder_label=unit.name,
+            created_by=actor,
+        )
+        rows = []
+        for unit_ref, award, votes in nominations:
+            collective = collectives[unit_ref]
+            verdicts = {
+                v.award: v for v in rulebook_selectors.live_verdicts("collective", collective.pk, year)
+            }
+            verdict = verdicts.get(award)
+            rows.append(
+                Nomination(
+                    dossier=dossier,
+                    collective=collective,
+                    unit_id=unit_ref,
+                    award_code=award,
+                    first_year=year,
+                    last_year=year,
+                    verdict=verdict.verdict if verdict else "",
+                    regime=verdict.regime if verdict else "",
+                    reasons=_plain(rulebook_selectors.explain(verdict)) if verdict else {},
+                    failing=rulebook.failing_text(verdict)[:500] if verdict else "",
+                    unit_votes=votes[:40],
+                    sort_key=collective.name,
+                )
+            )
+        Nomination.objects.bulk_create(rows)
+        checklist.sync_components(dossier)
+        audit(
+            actor,
+            "dossier.create",
+            dossier,
+            action="create",
+            changes={"level": Level.MINISTRY, "year": year, "nominations": len(rows), "from": "clusters"},
+        )
+    return dossier
+
+
 @dataclass(frozen=True)
 class Subject:
     person_id: int | None = None

@@ -59,6 +59,10 @@ class OrgConfig(AppConfig):
                 "identity.review_open": _("Chuyển Vụ TĐKT xác minh số định danh trùng"),
                 "identity.merge": _("Hợp nhất hai hồ sơ của cùng một người"),
                 "identity.reject": _("Gỡ số định danh không được xác nhận"),
+                "unit.merge": _("Hợp nhất, sáp nhập đơn vị"),
+                "unit.split": _("Chia, tách đơn vị"),
+                "unit.rename": _("Đổi tên đơn vị"),
+                "unit.move": _("Chuyển đơn vị sang đơn vị cấp trên khác"),
             }
         )
         # The summary of an import file was written as "import.<kind>" until it took the code of the
@@ -97,7 +101,19 @@ class OrgConfig(AppConfig):
                 "merged": _("hồ sơ đã gộp vào"),
                 "moved": _("dữ liệu đã chuyển"),
                 "note": _("ghi chú"),
+                "decision_date": _("ngày quyết định"),
+                "predecessors": _("đơn vị trước sắp xếp"),
+                "successors": _("đơn vị kế thừa"),
+                "successor": _("đơn vị kế thừa"),
+                "people": _("số cán bộ chuyển sang"),
+                "subunits": _("đơn vị trực thuộc chuyển sang"),
+                "continuing_collective": _("tập thể được tính nối tiếp"),
+                "parent": _("đơn vị cấp trên"),
+                "name": _("tên đơn vị"),
+                "restructuring": _("sắp xếp lại đơn vị"),
             }
         )
+        # lists of units, not [old, new]
+        register_details({}, whole=("predecessors", "successors", "subunits"))
         register_values(Rating, DisciplineForm, AwardCode, IssuerLevel)
         register_presenter("org.awardrecord", Presenter(describe=_describe_awards))

@@ -137,3 +137,12 @@ class ReviewStatus(models.TextChoices):
     OPEN = "open", _("Chờ xem xét")
     MERGED = "merged", _("Đã hợp nhất")
     REJECTED = "rejected", _("Đã gỡ số định danh")
+
+
+class RestructuringKind(models.TextChoices):
+    """Of a Restructuring: what happened to the units on its date."""
+
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia, tách")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển đơn vị cấp trên")

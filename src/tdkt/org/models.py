@@ -26,6 +26,7 @@ from tdkt.org.enums import (
     IssuerLevel,
     LeaveKind,
     Rating,
+    RestructuringKind,
     ReviewStatus,
     UnitKind,
 )
@@ -399,3 +400,111 @@ class IdentityReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person_repr} ↔ {self.holder}"
+
+
+# --------------------------------------------------------------------------- restructuring (issue 11)
+# Units merge, split, change name or parent on a date. The rows are the record of what happened and
+# are never deleted; the history (ratings, awards, ...) stays on the units where it happened.
+
+
+class _KeptQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionDenied(_("Không được xoá bản ghi sắp xếp lại đơn vị."))
+
+
+class _Kept(models.Model):
+    objects = _KeptQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("Không được xoá bản ghi sắp xếp lại đơn vị."))
+
+
+class Restructuring(TimeStampedModel, _Kept):
+    """A merger, split, renaming or move of units, effective `on`, by a decision."""
+
+    kind = models.CharField(_("hình thức"), max_length=10, choices=RestructuringKind.choices)
+    on = models.DateField(_("ngày hiệu lực"))
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    reason = models.TextField(_("lý do, căn cứ"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # a move: the parent before and after
+    old_parent = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị cấp trên cũ"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    new_parent = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị cấp trên mới"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    # a merger: the successor's own collective, and the predecessor's collective whose years it
+    # continues when the rulebook setting `collective.chain_across_merger` says "continue"
+    successor_collective = models.ForeignKey(
+        Collective, verbose_name=_("tập thể của đơn vị kế thừa"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    continuing_collective = models.ForeignKey(
+        Collective, verbose_name=_("tập thể được tính nối tiếp"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("sắp xếp lại đơn vị")
+        verbose_name_plural = _("sắp xếp lại đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class UnitSuccession(_Kept):
+    """One edge of a restructuring: `successor` carries on (part of) the work of `predecessor`."""
+
+    restructuring = models.ForeignKey(Restructuring, on_delete=models.PROTECT, related_name="successions")
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị trước"), on_delete=models.PROTECT, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="successions_in"
+    )
+
+    class Meta:
+        ordering = ["restructuring", "id"]
+        verbose_name = _("đơn vị kế thừa")
+        verbose_name_plural = _("đơn vị kế thừa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restructuring", "predecessor", "successor"], name="uniq_unit_succession"
+            ),
+        ]
+
+
+class UnitName(_Kept):
+    """A name a unit had before it was renamed, with the dates it was used."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="former_names")
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"))
+    restructuring = models.ForeignKey(
+        Restructuring, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "valid_to"]
+        verbose_name = _("tên cũ của đơn vị")
+        verbose_name_plural = _("tên cũ của đơn vị")
+
+    def __str__(self) -> str:
+        return self.name

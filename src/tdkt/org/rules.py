@@ -8,4 +8,5 @@ register(
     "org.import",
     "org.export",
     "org.review_identity",
+    "org.restructure",
 )

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -639,10 +640,33 @@ def person_timeline(person: Person, user) -> list[YearRow]:
     for pos in sorted(person.positions.all(), key=lambda p: (p.start, p.pk)):
         starts[pos.start.year].append(pos)
     linkable = _linkable_units(user, {a.unit_id for a in person.awards.all()}, "awards.view_register")
+    _name_at_start(person.positions.all())
     for row in years:
         row.positions = starts.get(row.year, [])
         _split_awards(row, linkable)
     return years
+
+
+def _name_at_start(positions) -> None:
+    """Each post's `unit_label`: the name its unit had when the post began (a unit renamed since keeps
+    its old name in UnitName). One query."""
+    from tdkt.org.models import UnitName
+
+    positions = list(positions)
+    if not positions:
+        return
+    former = defaultdict(list)
+    for n in UnitName.objects.filter(unit_id__in=sorted({p.unit_id for p in positions})):
+        former[n.unit_id].append(n)
+    for pos in positions:
+        pos.unit_label = next(
+            (
+                n.name
+                for n in former.get(pos.unit_id, ())
+                if (n.valid_from is None or n.valid_from <= pos.start) and pos.start <= n.valid_to
+            ),
+            pos.unit.name,
+        )
 
 
 def collective_timeline(collective: Collective, user) -> list[YearRow]:
@@ -666,3 +690,132 @@ def collective_timeline(collective: Collective, user) -> list[YearRow]:
     for row in years:
         _split_awards(row, linkable)
     return years
+
+
+# --- restructuring (issue 11): units merged, split, renamed, moved --------------------------------
+
+
+def lineage(unit: Unit) -> list[int]:
+    """The ids of the units `unit` succeeded, transitively (the nearest first): the units merged into it,
+    the unit it was split from, and theirs. One query per generation."""
+    from tdkt.org.models import UnitSuccession
+
+    seen = {unit.pk}
+    out: list[int] = []
+    frontier = [unit.pk]
+    while frontier:
+        found = (
+            UnitSuccession.objects.filter(successor_id__in=frontier)
+            .exclude(predecessor_id=F("successor_id"))
+            .order_by("-restructuring__on", "predecessor_id")
+            .values_list("predecessor_id", flat=True)
+        )
+        frontier = [pk for pk in dict.fromkeys(found) if pk not in seen]
+        seen.update(frontier)
+        out.extend(frontier)
+    return out
+
+
+def predecessors_of(unit: Unit) -> list[Unit]:
+    """The units of `lineage(unit)`, each with `restructuring` (the one that ended it into this line)."""
+    from tdkt.org.models import UnitSuccession
+
+    ids = lineage(unit)
+    if not ids:
+        return []
+    units = Unit.objects.in_bulk(ids)
+    edges = {
+        s.predecessor_id: s.restructuring
+        for s in UnitSuccession.objects.filter(predecessor_id__in=ids)
+        .exclude(successor_id=F("predecessor_id"))
+        .select_related("restructuring")
+    }
+    out = []
+    for pk in ids:
+        u = units[pk]
+        u.restructuring = edges.get(pk)
+        out.append(u)
+    return out
+
+
+def continued_collectives(collective_ids) -> dict[int, list[int]]:
+    """Successor collective id -> the ids of the predecessors' collectives whose years it continues
+    (recorded on a merger; transitively, nearest first). Whether they count is the rulebook's setting
+    `collective.chain_across_merger`, read by the caller."""
+    from tdkt.org.enums import RestructuringKind
+    from tdkt.org.models import Restructuring
+
+    out: dict[int, list[int]] = {}
+    for cid in collective_ids:
+        out[cid] = []
+    frontier = {cid: cid for cid in collective_ids}  # collective reached -> the successor it feeds
+    while frontier:
+        rows = Restructuring.objects.filter(
+            kind=RestructuringKind.MERGE,
+            successor_collective_id__in=sorted(frontier),
+            continuing_collective__isnull=False,
+        ).values_list("successor_collective_id", "continuing_collective_id")
+        nxt = {}
+        for succ, pred in rows:
+            root = frontier[succ]
+            if pred not in out[root] and pred != root:
+                out[root].append(pred)
+                nxt[pred] = root
+        frontier = nxt
+    return {k: v for k, v in out.items() if v}
+
+
+def predecessor_collective_years(collective: Collective, user) -> list[tuple[Collective, list[YearRow]]]:
+    """For a unit's own collective: the own collectives of the units it succeeded, each with its years
+    (`collective_timeline`), shown "tại <old unit>" on the successor's page. Anyone who may see the
+    successor sees these rows: they are the successor's history."""
+    if collective.kind != "unit":
+        return []
+    ids = lineage(collective.unit)
+    if not ids:
+        return []
+    olds = (
+        Collective.objects.filter(unit_id__in=ids, kind="unit").select_related("unit").order_by("unit__name")
+    )
+    return [(c, collective_timeline(c, user)) for c in olds]
+
+
+def restructurings_for(user) -> QuerySet:
+    """The restructurings every unit of which (before and after) is inside the user's
+    `org.restructure` scope, newest first, with their units."""
+    from tdkt.org.models import Restructuring, UnitSuccession
+
+    scope = scope_for(user, "org.restructure")
+    qs = Restructuring.objects.all()
+    if not scope.everything:
+        outside = UnitSuccession.objects.exclude(scope.unit_q("predecessor") & scope.unit_q("successor"))
+        qs = qs.exclude(pk__in=outside.values("restructuring_id"))
+        qs = qs.filter(Q(new_parent__isnull=True) | scope.unit_q("new_parent"))
+    return qs.select_related("recorded_by", "old_parent", "new_parent").prefetch_related(
+        Prefetch("successions", queryset=_successions()),
+    )
+
+
+def _successions():
+    from tdkt.org.models import UnitSuccession
+
+    return (
+        UnitSuccession.objects.select_related("predecessor", "successor")
+        .prefetch_related("predecessor__former_names")
+        .order_by("id")
+    )
+
+
+def predecessor_awards(unit_ids: list[int]) -> list[AwardRecord]:
+    """The awards of the own collectives of the units `unit_ids` (a unit's predecessors), newest first,
+    each with `at_unit` (the unit's name at the time)."""
+    if not unit_ids:
+        return []
+    rows = list(
+        AwardRecord.objects.filter(collective__unit_id__in=unit_ids)
+        .select_related("collective__unit")
+        .order_by("-last_year", "-decided_on", "-id")
+    )
+    for a in rows:
+        a.at_unit = a.collective.unit.name
+    return rows

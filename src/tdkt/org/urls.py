@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tdkt.org.views import collectives, identity, imports, people, search, timeline, units
+from tdkt.org.views import collectives, identity, imports, people, restructuring, search, timeline, units
 
 app_name = "org"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("identity-reviews/<int:pk>/", identity.identity_detail, name="identity_detail"),
     path("identity-reviews/<int:pk>/merge/", identity.identity_merge, name="identity_merge"),
     path("identity-reviews/<int:pk>/reject/", identity.identity_reject, name="identity_reject"),
+    path("restructurings/", restructuring.restructuring_list, name="restructuring_list"),
+    path("restructurings/new/", restructuring.restructuring_create, name="restructuring_create"),
 ]

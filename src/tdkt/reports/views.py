@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tdkt.accounts.scope import scope_for
+from tdkt.core import charts
 from tdkt.core.access import permission_required
 from tdkt.core.errors import ServiceError
 from tdkt.core.excel import XLSX_MIME, Column
@@ -30,7 +31,7 @@ from tdkt.core.exports import (
 )
 from tdkt.core.filters import invalid_filter_notice, invalid_filter_response
 from tdkt.org.models import Unit
-from tdkt.reports import charts, documents, layouts, selectors, services
+from tdkt.reports import documents, layouts, selectors, services
 from tdkt.reports.forms import ReportFormFilter, StatisticsFilterForm
 
 VIEW = "reports.view"

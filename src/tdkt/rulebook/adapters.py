@@ -359,7 +359,23 @@ COLLECTIVE_COLUMNS = ("id", "code", "name", "unit_id", "established", "kind")
 _NOT_YET = object()
 
 
+def _continued(ids: list[int], year: int) -> dict[int, list[int]]:
+    """Successor collective -> the predecessors' collectives whose years it continues after a merger,
+    when the rulebook setting `collective.chain_across_merger` is "continue" (issue 11)."""
+    from tdkt.org.selectors import continued_collectives
+    from tdkt.rulebook.services import setting_value
+
+    chains = continued_collectives(ids)
+    if not chains or setting_value("collective.chain_across_merger", year) != "continue":
+        return {}
+    return chains
+
+
 def _collective_history(ids: list[int], year: int, interner: _Interner):
+    chains = _continued(ids, year)
+    if chains:
+        own = set(ids)
+        ids = ids + sorted({p for preds in chains.values() for p in preds} - own)
     store: dict[int, dict[int, _Years]] = {}
     members_total: dict[int, int | None] = {}
     for cid, y, rating, months, total in (
@@ -395,6 +411,11 @@ def _collective_history(ids: list[int], year: int, interner: _Interner):
         store,
         interner,
     )
+    for successor, predecessors in chains.items():
+        years = store.setdefault(successor, {})
+        for pred in predecessors:  # nearest first: a year of its own wins over an older one
+            for y, slot in (store.get(pred) or {}).items():
+                years.setdefault(y, slot)
     return store, members_total
 
 

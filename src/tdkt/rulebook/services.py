@@ -76,12 +76,29 @@ VOTE_BASIS = {
     "all": gettext_lazy("tổng số thành viên Hội đồng"),
     "present": gettext_lazy("số thành viên có mặt"),
 }
+# the tie-break rules of a bloc's ranking (clusters.scoring), in the order the agency lists them
+TIE_BREAK = {
+    "bonus": gettext_lazy("nhiều điểm thưởng hơn xếp trên"),
+    "deduction": gettext_lazy("ít điểm trừ hơn xếp trên"),
+    "self": gettext_lazy("tự chấm sát kết quả thẩm định hơn xếp trên"),
+}
+
+
+# collective.chain_across_merger (issue 11): a merged unit's collective continues a predecessor's years
+MERGER_CHAIN = {
+    "continue": gettext_lazy("tính nối tiếp các năm của tập thể đơn vị cũ"),
+    "restart": gettext_lazy("tính lại từ năm đầu sau sắp xếp"),
+}
 
 
 def _setting_type(key: str, default: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
     # The YAML has no explicit type yet; it follows from the legal default (or the key when it is null).
     if isinstance(default, bool):
         return "bool", ()
+    if key.endswith("across_merger") and default in MERGER_CHAIN:
+        return "choice", tuple((k, str(v)) for k, v in MERGER_CHAIN.items())
+    if key.endswith("tie_break"):
+        return "text_list", tuple((k, str(v)) for k, v in TIE_BREAK.items())
     if key.endswith("vote_basis") and default in VOTE_BASIS:
         return "choice", tuple((k, str(v)) for k, v in VOTE_BASIS.items())
     if isinstance(default, list):
@@ -144,7 +161,16 @@ def parse_setting_value(definition: SettingDef, raw: Any) -> Any:
         return [k for k in allowed if k in items]
     text = str(raw if raw is not None else "").strip()
     if kind == "text_list":
-        return [part.strip() for part in text.split(",") if part.strip()]
+        parts = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+        allowed = dict(definition.choices)
+        bad = [p for p in parts if allowed and p not in allowed]
+        if bad:
+            raise ServiceError(
+                _("Giá trị không hợp lệ: %(v)s. Dùng: %(ok)s.")
+                % {"v": ", ".join(bad), "ok": ", ".join(allowed)},
+                field="value",
+            )
+        return parts
     if kind in ("ratio", "int") and text == "":
         return None
     if kind == "ratio":
@@ -300,6 +326,8 @@ def setting_input_value(definition: SettingDef, value: Any) -> str:
         return ""
     if definition.type == "ratio" and isinstance(value, int | float) and not isinstance(value, bool):
         return _percent(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 

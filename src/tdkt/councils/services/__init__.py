@@ -10,11 +10,13 @@ re-checked inside, one audit event). Other apps call these names from `tdkt.coun
     ballot_enter_tallies(*, actor, ballot_id, committee, tallies, invalid_papers=0, papers_cast=None)
     ballot_close(*, actor, ballot_id) -> list[ItemResult]
     register_close_listener(prefix, fn)   # fn(ballot, results) for items whose key starts with prefix
+    conference_create(*, actor, unit_id, name, starts_at, place, people, items) -> (Council, Meeting)
 """
 
 from tdkt.councils.selectors import ItemResult, VoteRule, ballot_results, results_by_key, vote_rule
 from tdkt.councils.services.ballots import ballot_cast, ballot_close, ballot_open, register_close_listener
 from tdkt.councils.services.councils import (
+    conference_create,
     council_create,
     council_update,
     member_add,
@@ -36,6 +38,7 @@ __all__ = [
     "ballot_open",
     "ballot_results",
     "close_due_ballots",
+    "conference_create",
     "council_create",
     "council_update",
     "meeting_create",

@@ -139,6 +139,18 @@ def _on_open_roll(member: CouncilMember) -> bool:
     return Ballot.objects.filter(status=BallotStatus.OPEN, voters=member).exists()
 
 
+def _check_roll_open(council: Council) -> None:
+    """A conference's roll (one representative per member unit, chosen when it was prepared) is not
+    changed here: its host could otherwise add votes of their own unit or take another member's off."""
+    if council.host_id is not None:
+        raise ServiceError(
+            _(
+                "Đại biểu Hội nghị của cụm thi đua đã được xác định khi chuẩn bị Hội nghị: không thêm, "
+                "bớt, đổi được."
+            )
+        )
+
+
 def member_add(
     *, actor, council_id: int, person_id: int, role: str, votes: bool | None = None
 ) -> CouncilMember:
@@ -147,6 +159,7 @@ def member_add(
     with transaction.atomic():
         council = Council.objects.select_for_update().select_related("unit").get(pk=council_id)
         require_perm(actor, "councils.manage", council)
+        _check_roll_open(council)
         person = Person.objects.select_related("current_unit").filter(pk=person_id).first()
         if person is None or not person.current_unit.path.startswith(council.unit.path):
             raise ServiceError(
@@ -187,6 +200,7 @@ def member_update(*, actor, member_id: int, role: str, votes: bool | None = None
         member = CouncilMember.objects.select_related("person").get(pk=member_id)
         council = Council.objects.select_for_update().select_related("unit").get(pk=member.council_id)
         require_perm(actor, "councils.manage", council)
+        _check_roll_open(council)
         if not member.active:
             raise ServiceError(_("%(name)s không còn là thành viên Hội đồng.") % {"name": member.person})
         votes = _check_role(role, votes)
@@ -218,6 +232,7 @@ def member_remove(*, actor, member_id: int) -> CouncilMember:
         member = CouncilMember.objects.select_related("person").get(pk=member_id)
         council = Council.objects.select_for_update().select_related("unit").get(pk=member.council_id)
         require_perm(actor, "councils.manage", council)
+        _check_roll_open(council)
         if not member.active:
             return member
         if _on_open_roll(member):
@@ -228,3 +243,58 @@ def member_remove(*, actor, member_id: int) -> CouncilMember:
         member.save(update_fields=["active"])
         audit(actor, "council.member_remove", council, changes={"person": member.person_id})
     return member
+
+
+def conference_create(
+    *,
+    actor,
+    unit_id: int,
+    name: str,
+    starts_at: datetime.datetime,
+    place: str,
+    people: list[tuple[int, bool]],
+    items: list,
+):
+    """A conference of several units (a cluster's year-end conference) voting like a council: a council
+    held by `unit_id`, hosted by `actor`, whose members are `people` ((person id, chairs)), and its
+    meeting with `items`. The caller has checked the actor's right to hold it (clusters.lead); the host
+    then runs it with the councils' pages. Returns (council, meeting)."""
+    from tdkt.councils.services.meetings import meeting_create
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise ServiceError(_("Không có đơn vị này."))
+    if not people:
+        raise ServiceError(_("Hội nghị chưa có đại biểu."))
+    chairs = [pid for pid, chairs in people if chairs]
+    if len(chairs) != 1:
+        raise ServiceError(_("Hội nghị cần đúng một người chủ trì."))
+    values = _council_values(
+        name=name,
+        term_from=starts_at.date(),
+        term_to=starts_at.date(),
+        decision_number="",
+        decision_date=None,
+    )
+    with transaction.atomic():
+        council = Council.objects.create(unit=unit, created_by=actor, host=actor, **values)
+        CouncilMember.objects.bulk_create(
+            CouncilMember(
+                council=council,
+                person_id=pid,
+                role=MemberRole.CHAIR if chairs_it else MemberRole.MEMBER,
+            )
+            for pid, chairs_it in people
+        )
+        audit(
+            actor,
+            "council.conference",
+            council,
+            action=AuditAction.CREATE,
+            changes={**snapshot(council, COUNCIL_FIELDS), "members": len(people)},
+            unit_id=unit.pk,
+        )
+        meeting = meeting_create(
+            actor=actor, council_id=council.pk, title=name, starts_at=starts_at, place=place, items=items
+        )
+    return council, meeting

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
 from tdkt.org.models import Collective
-from tdkt.org.selectors import collective_timeline
+from tdkt.org.selectors import collective_timeline, predecessor_collective_years
 
 
 def _collective(request, pk: int) -> Collective:
@@ -25,6 +25,8 @@ def collective_detail(request, pk: int):
     context = {
         "collective": collective,
         "years": collective_timeline(collective, request.user),
+        # the own collectives of the units this collective's unit succeeded, shown "tại <old unit>"
+        "earlier": predecessor_collective_years(collective, request.user),
         "eligibility_link": request.user.has_perm("rulebook.view_eligibility", collective),
         "breadcrumbs": [
             (_("Đơn vị"), reverse("org:unit_tree")),

@@ -12,7 +12,7 @@ from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
 from tdkt.core.filters import UNIT_PICKER_MAX
 from tdkt.org.models import Unit
-from tdkt.org.selectors import search_units, unit_page
+from tdkt.org.selectors import predecessor_awards, predecessors_of, search_units, unit_page
 from tdkt.org.selectors import unit_tree as select_unit_tree
 
 
@@ -48,9 +48,12 @@ def unit_detail(request, pk: int):
         )
     crumbs.append((unit.name, None))
     people_url = reverse("org:person_list") + f"?unit={unit.pk}&subtree=on"
+    predecessors = predecessors_of(unit)  # merged or split into this unit: their history is its history
     context = {
         "unit": unit,
         "data": data,
+        "predecessors": predecessors,
+        "predecessor_awards": predecessor_awards([u.pk for u in predecessors]),
         "breadcrumbs": crumbs,
         "people_url": people_url if scope_for(request.user, "org.view_person").covers(unit) else None,
     }

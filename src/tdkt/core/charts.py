@@ -3,7 +3,7 @@
 A chart is horizontal bars, one group per category. The category's name is written above its bars and
 every bar carries its number at its end, so nothing depends on reading a colour or a length; series
 differ by fill pattern (solid, hatched, dotted, cross-hatched) as well as by colour, with a legend.
-The template `reports/_chart.html` draws what `bar_chart` computes; every chart on the page is followed
+The template `includes/_chart.html` draws what `bar_chart` computes; every chart on the page is followed
 by the table of the same numbers.
 """
 

@@ -507,3 +507,9 @@ def test_the_organiser_takes_a_member_out_before_scoring_and_not_after(world, cl
         403,
         404,
     )
+
+
+def test_the_members_unit_picker_does_not_say_that_empty_means_all(world, client):
+    client.force_login(world.spc)
+    page = client.get(reverse("clusters:bloc_detail", args=[world.bloc.pk]) + "?year=2025").content.decode()
+    assert "Gõ tên hoặc mã đơn vị để chọn." in page and "để trống: tất cả" not in page

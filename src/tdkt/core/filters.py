@@ -181,6 +181,8 @@ class UnitPickerWidget(forms.TextInput):
             hint = format_html(
                 '{} <span class="text-body-secondary">({})</span>', self.chosen.name, self.chosen.code
             )
+        elif self.is_required:  # a form's unit, not a filter's: nothing means nothing
+            hint = _("Gõ tên hoặc mã đơn vị để chọn.")
         else:
             hint = _("Gõ tên hoặc mã đơn vị để chọn; để trống: tất cả.")
         attrs["id"] = field_id

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from tdkt.clusters.enums import BlocRole, YearStatus
 from tdkt.clusters.models import BlocMembership, ClusterYear, Pledge
 from tdkt.org import restructuring
@@ -19,7 +21,8 @@ def members(w, year):
     )
 
 
-def test_two_members_merged_into_a_new_department_leave_it_one_membership_from_that_year(world):
+@pytest.mark.parametrize("pledged", [1, 2])  # whichever of the two merged members had pledged
+def test_two_members_merged_into_a_new_department_leave_it_one_membership_from_that_year(world, pledged):
     w = world
     nxt = ClusterYear.objects.create(cluster=w.cluster, year=YEAR + 1)
     for i, u in enumerate(w.units):
@@ -30,7 +33,7 @@ def test_two_members_merged_into_a_new_department_leave_it_one_membership_from_t
             year=YEAR + 1,
             role=BlocRole.HEAD if i == 0 else BlocRole.MEMBER,
         )
-    Pledge.objects.create(cluster_year=nxt, unit=w.units[1], content="Cam kết")
+    Pledge.objects.create(cluster_year=nxt, unit=w.units[pledged], content="Cam kết")
     restructuring.merge_units(
         actor=w.spc,
         predecessor_ids=[w.units[1].pk, w.units[2].pk],

@@ -18,7 +18,9 @@ def follow_restructuring(*, restructuring, mapping: dict[int, int], on: datetime
     with the unit that did it. Returns the memberships moved."""
     moved = 0
     rows = list(
-        BlocMembership.objects.filter(unit_id__in=list(mapping), year__gte=on.year).select_for_update()
+        BlocMembership.objects.filter(unit_id__in=list(mapping), year__gte=on.year)
+        .order_by("year", "unit_id")
+        .select_for_update()
     )
     for row in rows:
         successor = mapping[row.unit_id]
@@ -40,12 +42,19 @@ def follow_restructuring(*, restructuring, mapping: dict[int, int], on: datetime
             ):
                 kept.role = row.role  # the cluster keeps its head (or deputy): the successor takes the role
                 kept.save(update_fields=["role"])
-            Pledge.objects.filter(
+            unsigned = Pledge.objects.filter(
                 cluster_year__cluster_id=row.cluster_id,
                 cluster_year__year=row.year,
                 unit_id=row.unit_id,
                 signed_on__isnull=True,
-            ).delete()
+            )
+            has_own = Pledge.objects.filter(
+                cluster_year__cluster_id=row.cluster_id, cluster_year__year=row.year, unit_id=successor
+            ).exists()
+            if kept.cluster_id == row.cluster_id and not has_own:
+                unsigned.update(unit_id=successor)  # the first predecessor's pledge becomes the successor's
+            else:
+                unsigned.delete()
             row.delete()
         else:
             Pledge.objects.filter(

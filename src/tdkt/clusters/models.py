@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.clusters.enums import BlocRole, CriterionKind, ProposalAward, SheetStatus, YearStatus
-from tdkt.core.models import TimeStampedModel
+from tdkt.core.models import StoredFile, TimeStampedModel
 
 
 class Bloc(TimeStampedModel):
@@ -253,19 +253,11 @@ def evidence_upload_to(instance, filename: str) -> str:
     return f"clusters/evidence/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file supporting a score (checked by the one upload check; stored under a random name)."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_upload_to, max_length=255)
-    name = models.CharField(_("tên tệp"), max_length=255)
-    kind = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["score", "uploaded_at", "id"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -44,7 +43,7 @@ from tdkt.core.audit import audit
 from tdkt.core.errors import ServiceError
 from tdkt.core.notifications import notify
 from tdkt.core.text import clean, clean_block, clean_code
-from tdkt.core.uploads import CheckedFile, storage_name
+from tdkt.core.uploads import CheckedFile
 from tdkt.org.models import Unit
 from tdkt.rulebook import services as rulebook
 
@@ -913,16 +912,8 @@ def evidence_add(*, actor, score_id: int, checked: CheckedFile) -> Evidence:
         sheet, _cy = _sheet_for_member(score.sheet_id, actor)
         if Evidence.objects.filter(score=score, sha256=checked.sha256).exists():
             raise ServiceError(_("Tệp “%(name)s” đã được nộp cho tiêu chí này.") % {"name": checked.name})
-        row = Evidence(
-            score=score,
-            name=checked.name,
-            kind=checked.kind,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-        )
-        row.file.save(storage_name(checked), ContentFile(checked.data), save=False)
-        row.save()
+        row = Evidence(score=score)
+        row.store(checked, actor=actor)
         audit(
             actor,
             "score.evidence",

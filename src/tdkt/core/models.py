@@ -1,14 +1,16 @@
-"""Models with no domain: timestamps, the audit trail and background-job progress."""
+"""Models with no domain: timestamps, stored files, the audit trail and background-job progress."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.core.enums import AuditAction, JobStatus
+from tdkt.core.uploads import CheckedFile, storage_name
 
 
 class TimeStampedModel(models.Model):
@@ -17,6 +19,34 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StoredFile(models.Model):
+    """A file that passed the one upload check, kept under a random name with its checked facts.
+
+    Each concrete model declares its own ``file`` field (where it is stored); ``store`` fills the rest
+    from the ``CheckedFile`` and saves the bytes and the row.
+    """
+
+    name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def store(self, checked: CheckedFile, *, actor) -> None:
+        """Fill the checked facts, write the bytes under a random name and save the row."""
+        self.name, self.kind = checked.name, checked.kind
+        self.size, self.sha256 = checked.size, checked.sha256
+        self.uploaded_by = actor if getattr(actor, "pk", None) else None
+        self.file.save(storage_name(checked), ContentFile(checked.data), save=False)
+        self.save()
 
 
 class AuditEvent(models.Model):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.core.models import TimeStampedModel
+from tdkt.core.models import StoredFile, TimeStampedModel
 from tdkt.dossiers.enums import (
     Appraisal,
     ComponentStatus,
@@ -211,20 +211,12 @@ def component_upload_to(instance, filename: str) -> str:
     return f"dossiers/{instance.component.dossier_id}/{filename}"
 
 
-class ComponentFile(models.Model):
+class ComponentFile(StoredFile):
     """A version of a paper: replacing it adds a version, the earlier ones stay."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="files")
     version = models.PositiveSmallIntegerField()
     file = models.FileField(upload_to=component_upload_to, max_length=255)
-    name = models.CharField(_("tên tệp"), max_length=255)
-    kind = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["component", "-version"]

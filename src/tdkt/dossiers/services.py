@@ -22,7 +22,7 @@ from tdkt.core.audit import audit
 from tdkt.core.errors import ServiceError
 from tdkt.core.notifications import notify
 from tdkt.core.text import clean, clean_block
-from tdkt.core.uploads import CheckedFile, storage_name
+from tdkt.core.uploads import CheckedFile
 from tdkt.dossiers import components as checklist
 from tdkt.dossiers.enums import (
     Action,
@@ -405,7 +405,6 @@ def nomination_justify(*, actor, nomination_id: int, text: str) -> Nomination:
 def component_upload(*, actor, component_id: int, checked: CheckedFile) -> ComponentFile:
     """A new version of a paper (the earlier ones stay). The unit's papers change only while the unit
     holds the dossier; the ministry's papers only while the ministry prepares the State submission."""
-    from django.core.files.base import ContentFile
 
     with transaction.atomic():
         component = Component.objects.select_related("nomination").get(pk=component_id)
@@ -428,17 +427,8 @@ def component_upload(*, actor, component_id: int, checked: CheckedFile) -> Compo
                     % {"s": dossier.get_status_display()}
                 )
         version = (component.files.aggregate(n=Max("version"))["n"] or 0) + 1
-        row = ComponentFile(
-            component=component,
-            version=version,
-            name=checked.name,
-            kind=checked.kind,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-        )
-        row.file.save(storage_name(checked), ContentFile(checked.data), save=False)
-        row.save()
+        row = ComponentFile(component=component, version=version)
+        row.store(checked, actor=actor)
         component.status, component.return_reason = ComponentStatus.READY, ""
         component.save(update_fields=["status", "return_reason"])
         if component.stage == "unit":

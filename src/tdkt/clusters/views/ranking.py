@@ -20,7 +20,7 @@ from tdkt.clusters.enums import ProposalAward, YearStatus
 from tdkt.clusters.forms_year import CLUSTER_AWARDS, ConferenceForm, ProposeForm, errors_text
 from tdkt.clusters.models import Bloc, ClusterYear, Standing
 from tdkt.clusters.scoring import fmt
-from tdkt.clusters.views.year import RANKED, bloc_crumbs, breadcrumbs, get_year, require_lead, url_or_none
+from tdkt.clusters.views.year import RANKED, bloc_crumbs, breadcrumbs, get_year, require_lead
 from tdkt.core import charts
 from tdkt.core.access import permission_required
 from tdkt.core.errors import ServiceError
@@ -85,7 +85,7 @@ def ranking(request, pk: int):
         "can_change": open_for_change,
         "propose_choices": [("", _("Không đề nghị")), *CLUSTER_AWARDS],
         "conference_form": ConferenceForm() if open_for_change else None,
-        "meeting_url": url_or_none("councils:meeting_detail", cy.meeting_id) if cy.meeting_id else None,
+        "meeting_url": reverse("councils:meeting_detail", args=[cy.meeting_id]) if cy.meeting_id else None,
         "breadcrumbs": breadcrumbs(cy, (_("Xếp hạng"), None)),
     }
     return render(request, "clusters/ranking.html", ctx)
@@ -139,7 +139,7 @@ def conference_prepare(request, pk: int):
     messages.success(
         request, _("Đã chuẩn bị Hội nghị: điểm danh, bỏ phiếu và kiểm phiếu tại trang phiên họp.")
     )
-    target = url_or_none("councils:meeting_detail", meeting.pk)
+    target = reverse("councils:meeting_detail", args=[meeting.pk])
     return redirect(target) if target else back
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,14 +30,6 @@ def get_year(request, pk: int, **_kwargs) -> ClusterYear:
     return get_object_or_404(ClusterYear.objects.select_related("cluster__bloc__owner_unit"), pk=pk)
 
 
-def url_or_none(name: str, *args) -> str | None:
-    """A link to a page another helper builds (covenant, table): left out until it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def require_lead(request, cy: ClusterYear) -> None:
     if not request.user.has_perm("clusters.lead", cy):
         raise PermissionDenied
@@ -48,13 +40,9 @@ def back_to_year(cy_id: int, anchor: str = ""):
 
 
 def bloc_crumbs(bloc, year: int) -> list:
-    """The list of blocs and the bloc's page for the year (H2's pages), where they exist."""
-    blocs = url_or_none("clusters:bloc_list")
-    detail = url_or_none("clusters:bloc_detail", bloc.pk)
-    return [
-        *([(_("Khối, cụm thi đua"), blocs)] if blocs else []),
-        (bloc.name, f"{detail}?year={year}" if detail else None),
-    ]
+    """The list of blocs and the bloc's page for the year."""
+    detail = reverse("clusters:bloc_detail", args=[bloc.pk])
+    return [(_("Khối, cụm thi đua"), reverse("clusters:bloc_list")), (bloc.name, f"{detail}?year={year}")]
 
 
 def breadcrumbs(cy: ClusterYear, *tail) -> list:
@@ -116,16 +104,16 @@ def year_detail(request, pk: int):
         "can_lead": can_lead,
         "moves": moves,
         "move_form": MoveForm(),
-        "covenant_url": url_or_none("clusters:covenant", cy.pk),
-        "table_url": url_or_none("clusters:table", cy.cluster.bloc_id, cy.year),
+        "covenant_url": reverse("clusters:covenant", args=[cy.pk]),
+        "table_url": reverse("clusters:table", args=[cy.cluster.bloc_id, cy.year]),
         "ranked": cy.status in RANKED,
         "voted": cy.status in (YearStatus.VOTED, YearStatus.PUBLISHED),
         "published": cy.status == YearStatus.PUBLISHED,
         # the dossier is the head unit's: its officer carries it on (the bloc-head role does not see dossiers)
-        "dossier_url": url_or_none("dossiers:detail", cy.dossier_id)
+        "dossier_url": reverse("dossiers:detail", args=[cy.dossier_id])
         if cy.dossier_id and user.has_perm("dossiers.view", cy.dossier)
         else None,
-        "meeting_url": url_or_none("councils:meeting_detail", cy.meeting_id) if cy.meeting_id else None,
+        "meeting_url": reverse("councils:meeting_detail", args=[cy.meeting_id]) if cy.meeting_id else None,
         "breadcrumbs": breadcrumbs(cy),
     }
     return render(request, "clusters/year_detail.html", ctx)
@@ -170,9 +158,8 @@ def year_dossier(request, pk: int):
         messages.error(request, exc.message)
         return back_to_year(cy.pk, "proposals")
     messages.success(request, _("Đã lập hồ sơ đề nghị khen thưởng “%(t)s”.") % {"t": dossier.title})
-    target = url_or_none("dossiers:detail", dossier.pk)
-    if target and request.user.has_perm("dossiers.view", dossier):
-        return redirect(target)
+    if request.user.has_perm("dossiers.view", dossier):
+        return redirect("dossiers:detail", dossier.pk)
     return back_to_year(cy.pk, "proposals")
 
 

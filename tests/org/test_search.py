@@ -222,6 +222,7 @@ def _queries(user, q) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_rows(tree, officer):
     one = person(tree["a"], family_name="Vũ", middle_name="Minh", given_name="Khoa")
     _award(one, "ldtt", 2024, "1/QĐ")
+    person(tree["a"], family_name="Vũ", middle_name="Minh", given_name="Khoa Nam")  # ranked after the name
     Collective.objects.create(
         unit=tree["a"],
         kind="team",
@@ -243,9 +244,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tree, officer):
     assert _queries(officer, "vu minh khoa") == exact_one
     cache.clear()
     assert _queries(officer, "vu minh khoaa") == fuzzy_one
-    # the role assignments, the own record; for people and for collectives: the ids of the names
-    # beginning with the words, of the other matches, the rows; the awards
-    assert exact_one <= 9
+    # the role assignments, the own record; for people and for collectives: the namesakes, the ids of
+    # the names beginning with the words, of the other matches, the rows; the awards
+    assert exact_one <= 11
 
 
 def test_the_people_list_ranks_and_corrects_the_same_way(client, lookalikes, officer):
@@ -340,3 +341,37 @@ def test_best_matches_rank_the_names_made_of_the_words_whatever_the_cap(tree):
     found = best_matches(qs, ["van"], limit=5, cap=3, name_field="full_name")
     assert len(found) == 3 and all("Văn" in p.full_name for p in found)
     assert len(best_matches(qs, ["van"], limit=5, cap=100, name_field="full_name")) == 5
+
+
+def test_many_namesakes_come_in_order_from_the_index_whatever_the_cap(tree):
+    """A full name with more namesakes than the page (the commonest names at national size): the name as
+    typed with its accents first, then every other name folding to the query, each group in name order
+    — read in that order from the namesakes' index, in two short queries, whatever the ranking cap."""
+    from tdkt.core.search import best_matches
+
+    made = []
+    for i in range(12):  # interleaved ids: the order must come from the names, not the rows
+        given = "Hường" if i % 3 == 0 else "Hương"
+        made.append(person(tree["a"], family_name="Nguyễn", middle_name="Thị", given_name=given))
+    person(tree["a"], family_name="Nguyễn", middle_name="Thị", given_name="Hương Giang")  # ranked after
+    qs = Person.objects.all()
+    grave = [p for p in made if p.given_name == "Hường"]
+    plain = [p for p in made if p.given_name == "Hương"]
+    words = ["nguyen", "thi", "huong"]
+    with CaptureQueriesContext(connection) as ctx:
+        found = best_matches(qs, words, limit=6, cap=2, name_field="full_name", typed="Nguyễn Thị Hường")
+    assert found == grave + plain[:2]
+    assert len(ctx.captured_queries) == 2  # the name as typed, then the other namesakes: nothing else
+    # without accents every namesake is as good as the next: name order, then the longer name
+    found = best_matches(qs, words, limit=13, cap=2, name_field="full_name", typed="nguyen thi huong")
+    assert [p.full_name for p in found] == ["Nguyễn Thị Hương"] * 8 + ["Nguyễn Thị Hường"] * 4 + [
+        "Nguyễn Thị Hương Giang"
+    ]
+
+
+def test_a_row_whose_search_text_is_not_made_yet_is_saved_and_found_by_nothing(tree, officer):
+    # the namesakes' index reads the name out of the text: an empty text (a row written before its text
+    # is made) has no name, it is not an error (PostgreSQL refused a negative length)
+    team = Collective.objects.create(unit=tree["a"], kind="team", code="T-EMPTY", name="Tổ trống")
+    assert Collective.objects.get(pk=team.pk).search_text == ""
+    assert search(officer, "to trong").collectives == []

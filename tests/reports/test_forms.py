@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from tdkt.accounts.models import RoleAssignment
 from tdkt.reports import layouts
-from tests.factories import make_user
+from tests.factories import make_user, person
 from tests.reports.register import (
     YEAR,
     Award,
@@ -236,12 +237,12 @@ def test_an_agency_layout_replaces_the_bundled_one(client, reg, settings, tmp_pa
     assert "Biểu số: KT-01" in top
 
 
-def _download_queries(client, user, unit) -> int:
+def _download_queries(client, user, unit, form="tong_hop_nam") -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(user)
-    params = {"form": "tong_hop_nam", "year": YEAR, "period": "year", "unit": unit.pk}
+    params = {"form": form, "year": YEAR, "period": "year", "unit": unit.pk}
     with CaptureQueriesContext(connection) as ctx:
         _sheet(client.get(reverse("reports:form_download"), params))
     return len(ctx.captured_queries)
@@ -261,3 +262,111 @@ def test_query_count_of_a_form_does_not_grow_with_the_data(client, reg, django_a
     params = {"form": "tong_hop_nam", "year": YEAR, "period": "year", "unit": reg.units["root"].pk}
     with django_assert_max_num_queries(few):
         client.get(reverse("reports:form_download"), params)
+
+
+# ------------------------------------------------------------------------------- 0605: the TĐKT staff
+
+END = datetime.date(YEAR, 12, 31)
+D = datetime.date
+
+
+def _staff(reg, key, unit_key, roles, *, gender="male", birth_date=None, active=True, valid_to=None):
+    """A person of `unit_key` whose account holds `roles` (role, unit key) in the unit's tree."""
+    user = make_user(f"staff_{key}", None, None)
+    p = person(
+        reg.units[unit_key], given_name=key.capitalize(), code=f"S-{key}", user=user, gender=gender,
+        birth_date=birth_date, active=active,
+    )  # fmt: skip
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role, unit=reg.units[unit_key], valid_to=valid_to)
+    return p
+
+
+@pytest.fixture
+def staff(db):
+    """Department A's tree (a, a1, ent) has five people doing TĐKT work on 31/12/YEAR; around them, people
+    who must not be counted."""
+    reg = build(with_awards=False)
+    # counted: Lan is 30 exactly on 31/12 (le30); Hải 31 that day (a31_40); Minh 45; Nga 53 with two roles
+    _staff(reg, "lan", "a1", ["officer"], gender="female", birth_date=D(YEAR - 30, 12, 31))
+    _staff(reg, "hai", "a", ["officer"], birth_date=D(YEAR - 31, 12, 31))
+    _staff(reg, "minh", "a", ["specialist"], birth_date=D(YEAR - 45, 3, 1))
+    _staff(reg, "nga", "a", ["officer", "specialist"], gender="female", birth_date=D(YEAR - 53, 7, 9))
+    _staff(reg, "tuan", "ent", ["officer"])  # no birth date: in the total only
+    # not counted
+    _staff(reg, "phong", "b", ["officer"], birth_date=D(1980, 1, 1))  # outside A's tree
+    _staff(reg, "quang", "a", ["officer"], birth_date=D(1980, 1, 1), valid_to=D(YEAR, 11, 30))  # role over
+    _staff(reg, "son", "a1", ["officer"], birth_date=D(1980, 1, 1), active=False)  # no longer working
+    _staff(reg, "vy", "a", ["unit_head"], gender="female", birth_date=D(1980, 1, 1))  # not a TĐKT role
+    return reg
+
+
+def test_form_0605_counts_the_tdkt_staff_of_the_subtree(client, staff):
+    officer = make_user("officer_a", "officer", staff.units["a"])  # no person record: not counted
+    ws = _sheet(_download(client, officer, "0605", staff.units["a"]))
+    table, top = _table(ws)
+    total, women = "Tổng số", "Trong đó: Nữ"
+    assert (table["01"][total], table["01"][women]) == (5, 2)
+    bands = {code: (table[code][total], table[code][women]) for code in ("02", "03", "04", "05", "06", "07")}
+    assert bands == {"02": (1, 1), "03": (1, 0), "04": (1, 0), "05": (1, 1), "06": (0, 0), "07": (0, 0)}
+    # training level and seniority in TĐKT work are not recorded: blank for the preparer
+    for code in ("08", "09", "10", "11", "12", "13", "14", "15"):
+        assert table[code] == {total: None, women: None}
+    assert "Biểu số: 0605.N/BNV-TĐKT" in top
+    assert "Đơn vị tính: Người" in top
+    assert any(t.startswith("Bố cục biểu CHƯA được đối chiếu") for t in top)
+    texts = {str(v) for r in ws.iter_rows(values_only=True) for v in r if v}
+    assert {"1. Chia theo độ tuổi", "2. Chia theo trình độ đào tạo"} <= texts
+
+
+def test_form_0605_whole_ministry_and_first_half(client, staff):
+    officer = make_user("officer", "officer", staff.units["root"])
+    table, _top = _table(_sheet(_download(client, officer, "0605", staff.units["root"])))
+    assert table["01"]["Tổng số"] == 6  # Phong of B as well
+    # on 30/6 Quang's role still held, Lan 29; Phong 43 as at the year's end
+    table, top = _table(_sheet(_download(client, officer, "0605", staff.units["root"], period="h1")))
+    assert table["01"]["Tổng số"] == 7
+    assert (table["02"]["Tổng số"], table["03"]["Tổng số"]) == (2, 0)  # Hải is 30 until 31/12
+    assert table["04"]["Tổng số"] == 3 and table["05"]["Tổng số"] == 1
+    assert f"Kỳ báo cáo: 6 tháng đầu năm {YEAR}" in top
+
+
+def test_form_0605_the_page_offers_it_and_previews_it(client, staff):
+    officer = make_user("officer", "officer", staff.units["root"])
+    client.force_login(officer)
+    params = {"form": "0605", "year": YEAR, "unit": staff.units["a"].pk}
+    response = client.get(reverse("reports:forms"), params)
+    assert response.status_code == 200
+    assert "0605" in dict(layouts.form_choices())
+    assert '<option value="0605" selected>' in response.content.decode()
+    assert response.context["filled"].cells[0] == [5, 2]
+    assert not response.context["unread"]
+    assert "Biểu chưa lập" not in response.content.decode()
+
+
+def test_form_0605_layout_is_data():
+    layout = layouts.catalogue().forms["0605"]
+    assert layout.number == "0605.N/BNV-TĐKT"
+    codes = [r.code for r in layout.rows if not r.heading]
+    assert codes == [f"{i:02d}" for i in range(1, 16)]  # the template's second "14" numbered 15
+    assert not layout.confirmed
+    assert [r.measure for r in layout.rows] == ["tdkt_staff"] * len(layout.rows)
+    assert [r.code for r in layout.rows if r.where is None and not r.heading] == codes[7:]
+    with pytest.raises(layouts.LayoutError, match="tdkt_staff|age"):
+        layouts.parse("forms:\n  x:\n    number: 1\n    title: t\n    measure: tdkt_staff\n    columns: []\n"
+                      "    rows: [{label: a, where: {age: [u30]}}]\n", "y.yaml")  # fmt: skip
+    with pytest.raises(layouts.LayoutError, match="subject"):
+        layouts.parse("forms:\n  x:\n    number: 1\n    title: t\n    measure: tdkt_staff\n    columns: []\n"
+                      "    rows: [{label: a, where: {subject: person}}]\n", "y.yaml")  # fmt: skip
+
+
+def test_form_0605_query_count_does_not_grow_with_the_staff(client, staff, django_assert_max_num_queries):
+    officer = make_user("officer", "officer", staff.units["root"])
+    few = _download_queries(client, officer, staff.units["a"], form="0605")
+    for i in range(17):  # the 5 people of A's tree become 22, each with two roles
+        _staff(staff, f"more{i}", "a1", ["officer", "specialist"], birth_date=D(1960 + i, 1, 1))
+    assert _download_queries(client, officer, staff.units["a"], form="0605") == few
+    params = {"form": "0605", "year": YEAR, "period": "year", "unit": staff.units["a"].pk}
+    with django_assert_max_num_queries(few):
+        table, _top = _table(_sheet(client.get(reverse("reports:form_download"), params)))
+    assert table["01"]["Tổng số"] == 5 + 17

@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.core.models import TimeStampedModel
+from tdkt.core.search import name_expression
 from tdkt.org.enums import (
     AwardBasis,
     AwardCode,
@@ -114,6 +115,8 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["current_unit", "sort_key"]),
             models.Index(fields=["id_number"], name="person_id_number"),
+            # a full name's namesakes in the order of the search results (core.search.best_matches)
+            models.Index(name_expression(), F("sort_key"), F("id"), name="person_search_name"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("code"), name="person_code_unique_any_case"),
@@ -163,6 +166,7 @@ class Collective(TimeStampedModel):
 
     class Meta:
         ordering = ["unit__path", "kind", "name"]
+        indexes = [models.Index(name_expression(), F("name"), F("id"), name="collective_search_name")]
         verbose_name = _("tập thể")
         verbose_name_plural = _("tập thể")
         constraints = [models.UniqueConstraint(Lower("code"), name="collective_code_unique_any_case")]

@@ -20,16 +20,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from tdkt.accounts.enums import Role
+from tdkt.accounts.models import RoleAssignment
 from tdkt.accounts.scope import Scope
 from tdkt.core.documents import template_dir
 from tdkt.dossiers.enums import Status as DossierStatus
 from tdkt.dossiers.models import Dossier
 from tdkt.movements.models import Movement
-from tdkt.org.enums import AwardBasis, AwardCode, InitiativeKind, InitiativeScope, IssuerLevel, UnitKind
-from tdkt.org.models import Initiative, Unit
+from tdkt.org.enums import (
+    AwardBasis,
+    AwardCode,
+    Gender,
+    InitiativeKind,
+    InitiativeScope,
+    IssuerLevel,
+    UnitKind,
+)
+from tdkt.org.models import Initiative, Person, Unit
 from tdkt.reports import selectors
 from tdkt.reports.models import AwardTally
 from tdkt.rulebook.services import award_level
@@ -63,6 +73,7 @@ KEYS: dict[str, dict[str, set | None]] = {
     },
     "dossiers": {"finished": None, "level": {"ministry", "state"}},
     "dossier_steps": {"on_time": None},
+    "tdkt_staff": {"women": None, "age": {"le30", "a31_40", "a41_50", "a51_55", "a56_60", "gt60"}},
 }
 KEYS["awards_revoked"] = KEYS["awards"]
 LIST_KEYS = {
@@ -75,6 +86,7 @@ LIST_KEYS = {
     "duration",
     "scope",
     "level",
+    "age",
 }
 
 
@@ -242,6 +254,10 @@ class Period:
     half: bool = False  # the first six months only
 
     @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 6, 30) if self.half else datetime.date(self.year, 12, 31)
+
+    @property
     def label(self) -> str:
         if self.half:
             return _("6 tháng đầu năm %(y)s") % {"y": self.year}
@@ -375,6 +391,41 @@ def _step_groups(scope: Scope, unit: Unit, period: Period) -> list[dict]:
     ]
 
 
+# the TĐKT staff's age bands (form 0605): (band, the lowest age in whole years that is past it)
+AGE_BANDS = (("le30", 31), ("a31_40", 41), ("a41_50", 51), ("a51_55", 56), ("a56_60", 61))
+AGE_OLDEST = "gt60"
+STAFF_ROLES = (Role.SPECIALIST, Role.OFFICER)
+
+
+def _born_by(day: datetime.date, years: int) -> datetime.date:
+    """The last birth date of someone aged at least `years` whole years on `day` (29/2 → 28/2)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return datetime.date(day.year - years, 2, 28)
+
+
+def _age_band(day: datetime.date) -> Case:
+    """The age band on `day`, from the birth date against each band's threshold date: in SQL, both
+    databases, no per-person work; NULL without a birth date (counted in the total only)."""
+    whens = [When(birth_date__isnull=True, then=Value(None, output_field=CharField()))]
+    whens += [When(birth_date__gt=_born_by(day, past), then=Value(band)) for band, past in AGE_BANDS]
+    return Case(*whens, default=Value(AGE_OLDEST), output_field=CharField())
+
+
+def _staff_groups(scope: Scope, unit: Unit, period: Period) -> list[dict]:
+    """The people doing TĐKT work (form 0605): active people of the subtree whose account holds, on the
+    period's last day, a current role of TĐKT specialist or unit TĐKT officer; once each whatever the
+    number of roles (EXISTS, not a join). One GROUP BY by gender and age band."""
+    day = period.last_day
+    roles = RoleAssignment.objects.current(on=day).filter(user=OuterRef("user"), role__in=STAFF_ROLES)
+    qs = scope.filter(Person.objects.all(), "current_unit").filter(
+        Exists(roles), active=True, user__isnull=False, current_unit__path__startswith=unit.path
+    )
+    rows = qs.order_by().annotate(band=_age_band(day)).values("gender", "band").annotate(n=Count("pk"))
+    return [{"women": r["gender"] == Gender.FEMALE, "age": r["band"], "n": r["n"]} for r in rows]
+
+
 def _merge(a: dict, b: dict) -> dict | None:
     """Both conditions at once; None when they contradict (a row of collectives, a column of persons)."""
     where = {**a, **b}
@@ -418,6 +469,7 @@ def fill(layout: Layout, scope: Scope, unit: Unit, period: Period) -> Filled:
         "initiatives": _initiative_groups,
         "dossiers": _dossier_groups,
         "dossier_steps": _step_groups,
+        "tdkt_staff": _staff_groups,
     }
     groups: dict[str, list[dict]] = {}
     for row in layout.rows:

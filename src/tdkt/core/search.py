@@ -14,8 +14,10 @@ match, `best_matches` for the first few (the search page, org.selectors.search).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.db import connections
@@ -82,6 +84,7 @@ def word_start_q(field: str, query: str) -> Q:
 MAX_WORDS = 12  # words beyond are ignored: no name has so many, and each word costs a LIKE
 MIN_FUZZY_LENGTH = 4  # shorter words are never corrected: "an" is not a misspelt "van"
 MAX_CORRECTIONS = 8  # the nearest vocabulary words tried for one misspelt word
+MAX_EXPANSION = 64  # a prefix that begins more name words than this is searched as a prefix
 
 
 def search_words(query: str | None) -> list[str]:
@@ -181,15 +184,27 @@ def name_expression(field: str = "search_text", code_field: str = "code") -> Nam
     return NamePart(F(field), F(code_field))
 
 
-def _tsquery(alternatives: list[list[str]]) -> str:
+Expand = Callable[[str], "list[str] | None"]
+
+
+def _tsquery(alternatives: list[list[str]], expand: Expand | None = None) -> str:
     """A PostgreSQL text-search query for the words made of plain letters a-z only (folded names are),
     each a prefix ("nguyen:* & (huong:* | hung:*)"); words with digits or other characters are left to
     the LIKE filter, which every row passes as well. Built only from [a-z]+, so nothing in it is
-    syntax."""
+    syntax.
+
+    With `expand` (the names' vocabulary), a prefix is written as the words of the names it begins
+    ("thu" -> "thu | thuan | thuy"): whole words are intersected in the index without building the
+    bitmap of every word the prefix begins, 4-7 times faster for common syllables at 2,000,000 people.
+    A prefix no name word begins (a code's letters), or too many do, stays a prefix."""
     parts = []
     for options in alternatives:
         if all(_PLAIN_WORD.fullmatch(o) for o in options):
-            parts.append("(" + " | ".join(f"{o}:*" for o in options) + ")")
+            terms = []
+            for o in options:
+                words = expand(o) if expand else None
+                terms.extend(words if words else [f"{o}:*"])
+            parts.append("(" + " | ".join(dict.fromkeys(terms)) + ")")
     return " & ".join(parts)
 
 
@@ -282,15 +297,15 @@ def _heads_q(qs, words: list[str], field: str) -> Q:
     return q
 
 
-def _candidates_q(qs, words: list[str], field: str, alternatives) -> Q:
+def _candidates_q(qs, words: list[str], field: str, alternatives, expand: Expand | None = None) -> Q:
     """Rows that may match (a superset of `match_q`, from an index alone): on PostgreSQL, when every
-    word is plain letters, the words' index only — a word of the index begins with each query word;
-    the LIKE rule is checked on the rows picked."""
+    word is plain letters, the words' index only — a word of the index begins with each query word
+    (through `expand`: the names' words it begins); the LIKE rule is checked on the rows picked."""
     options = alternatives or [[w] for w in words]
     if connections[qs.db].vendor == "postgresql" and all(
         _PLAIN_WORD.fullmatch(o) for opts in options for o in opts
     ):
-        return Q(WordsMatch(F(field), Value(_tsquery(options))))
+        return Q(WordsMatch(F(field), Value(_tsquery(options, expand))))
     return match_q(qs, words, field=field, alternatives=alternatives)
 
 
@@ -306,6 +321,7 @@ def best_matches(
     typed: str = "",
     alternatives: list[list[str]] | None = None,
     order=("sort_key", "id"),
+    expand: Expand | None = None,
 ) -> list:
     """The `limit` best rows of `qs` for `words`, ranked like `ranked`, at a cost that does not grow
     with the matches. Five queries at most:
@@ -343,6 +359,7 @@ def best_matches(
         typed=typed,
         alternatives=alternatives,
         order=order,
+        expand=expand,
     )
     return found + rest
 
@@ -362,7 +379,7 @@ def _rechecked(qs, field: str, words: list[str], alternatives) -> tuple:
 
 
 def _ranked_matches(
-    qs, words, *, limit, cap, field, code_field, name_field, typed, alternatives, order
+    qs, words, *, limit, cap, field, code_field, name_field, typed, alternatives, order, expand
 ) -> list:
     qs, exact = _rechecked(qs, field, words, alternatives)
     ids: list = []
@@ -371,7 +388,7 @@ def _ranked_matches(
         heads = qs.filter(_heads_q(qs, words, field) & exact).order_by()
         ids = list(heads.values_list("pk", flat=True)[:cap])
     if len(ids) < limit:
-        find = _candidates_q(qs, words, field, alternatives)
+        find = _candidates_q(qs, words, field, alternatives, expand)
         others = qs.filter(find).order_by().values_list("pk", flat=True)[:cap]  # any of them: no sort
         ids = sorted(set(ids).union(others))
     if not ids:
@@ -434,6 +451,7 @@ class Vocabulary:
 
     def __init__(self, words):
         self.words = frozenset(w for w in words if w and not _is_code_word(w))
+        self._sorted = sorted(self.words)
         self._index: dict[str, list[str]] = {}
         for word in self.words:
             for variant in _deletions(word, 2 if len(word) > 5 else 1):
@@ -441,6 +459,13 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def beginning_with(self, prefix: str, most: int = MAX_EXPANSION) -> list[str] | None:
+        """The vocabulary's words that begin with `prefix` (the word itself included), in order; None
+        when none does or more than `most` do (the prefix then stays a prefix)."""
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff", start)
+        return self._sorted[start:end] if 0 < end - start <= most else None
 
     def corrections(self, word: str) -> list[str]:
         """The vocabulary words nearest to `word` (at most `max_edits(word)` edits away, only those at

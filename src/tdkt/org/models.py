@@ -117,6 +117,8 @@ class Person(TimeStampedModel):
             models.Index(fields=["id_number"], name="person_id_number"),
             # a full name's namesakes in the order of the search results (core.search.best_matches)
             models.Index(name_expression(), F("sort_key"), F("id"), name="person_search_name"),
+            # the last change of the names, for the search's vocabulary (org.selectors.search_vocabulary)
+            models.Index(fields=["updated_at", "id"], name="person_updated_at"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("code"), name="person_code_unique_any_case"),
@@ -166,7 +168,10 @@ class Collective(TimeStampedModel):
 
     class Meta:
         ordering = ["unit__path", "kind", "name"]
-        indexes = [models.Index(name_expression(), F("name"), F("id"), name="collective_search_name")]
+        indexes = [
+            models.Index(name_expression(), F("name"), F("id"), name="collective_search_name"),
+            models.Index(fields=["updated_at", "id"], name="collective_updated_at"),
+        ]
         verbose_name = _("tập thể")
         verbose_name_plural = _("tập thể")
         constraints = [models.UniqueConstraint(Lower("code"), name="collective_code_unique_any_case")]

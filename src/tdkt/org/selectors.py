@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
+    Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tdkt.accounts.scope import Scope, scope_for
@@ -284,8 +283,16 @@ _vocabularies: dict[tuple, Vocabulary] = {}  # per process: the correction index
 
 
 def _newest(model) -> tuple:
-    row = model.objects.order_by("-id").values_list("id", "updated_at").first()
-    return (row[0], row[1].isoformat()) if row else (0, "")
+    """When the model's rows last changed: (the newest `updated_at`, as text, and that row's id), from
+    the index on `updated_at` (org 0009). New rows and edited names both move it."""
+    row = model.objects.order_by("-updated_at", "-id").values_list("updated_at", "id").first()
+    return (row[0].isoformat(), row[1]) if row else ("", 0)
+
+
+def _changed_since(model, stamp: tuple):
+    if not stamp[0]:
+        return model.objects.all()
+    return model.objects.filter(updated_at__gte=datetime.fromisoformat(stamp[0]))
 
 
 def _name_words(people: QuerySet[Person], collectives: QuerySet[Collective]) -> set[str]:
@@ -298,17 +305,19 @@ def _name_words(people: QuerySet[Person], collectives: QuerySet[Collective]) -> 
 
 def search_vocabulary() -> Vocabulary:
     """The distinct folded words of every person's and collective's name (not scoped: the words only
-    correct a query; what it then finds is scoped), kept in the cache. It grows with the newest rows
-    on each use (new people are the common change) and is rebuilt in full when the cache drops it."""
+    correct a query and list the words a prefix stands for; what is then found is scoped), kept in the
+    cache. On each use it grows with the rows changed since (new people and edited names, read through
+    the index on `updated_at`); it is rebuilt in full when the cache drops it, so words no name uses any
+    more go at the latest after VOCABULARY_TIMEOUT."""
     person_stamp, collective_stamp = _newest(Person), _newest(Collective)
     stamp = (person_stamp, collective_stamp)
     cached = cache.get(VOCABULARY_CACHE_KEY)
     if cached is None or cached["stamp"] != stamp:
         old = cached["stamp"] if cached else None
         if old is not None and old[0][0] <= person_stamp[0] and old[1][0] <= collective_stamp[0]:
-            # the rows from the newest one already read: new ones, and an edit of that one
+            # the rows changed since the last change already read (that one again: cheap and safe)
             words = set(cached["words"]) | _name_words(
-                Person.objects.filter(id__gte=old[0][0]), Collective.objects.filter(id__gte=old[1][0])
+                _changed_since(Person, old[0]), _changed_since(Collective, old[1])
             )
         else:
             words = _name_words(Person.objects.all(), Collective.objects.all())
@@ -372,8 +381,15 @@ def search(user, query: str, *, limit: int = 20) -> SearchResults:
     collective_qs = scope.filter(Collective.objects.all(), "unit") if scope.units_only else None
     typed = clean(query)
 
+    vocabulary = []  # read once, when a prefix is first expanded (PostgreSQL's candidates)
+
+    def expand(prefix: str) -> list[str] | None:
+        if not vocabulary:
+            vocabulary.append(search_vocabulary())
+        return vocabulary[0].beginning_with(prefix)
+
     def run(rank_words, alternatives=None):
-        options = {"typed": typed, "alternatives": alternatives, "limit": limit + 1}
+        options = {"typed": typed, "alternatives": alternatives, "limit": limit + 1, "expand": expand}
         people = best_matches(
             people_qs.select_related("current_unit"), rank_words, name_field="full_name", **options
         )
@@ -403,19 +419,30 @@ def search(user, query: str, *, limit: int = 20) -> SearchResults:
 
 def _awards_of(people: list[Person], collectives: list[Collective], limit: int) -> list[AwardRecord]:
     """The award records of the people and collectives found, in the order they were found, each
-    holder's newest first (one query)."""
+    holder's newest first (one query: at most `limit` per holder, numbered in the database; put in
+    the holders' order here, cheaper than a CASE of one branch per holder)."""
     if not people and not collectives:
         return []
-    order = [When(person_id=p.pk, then=Value(i)) for i, p in enumerate(people)]
-    order += [When(collective_id=c.pk, then=Value(len(people) + i)) for i, c in enumerate(collectives)]
+    position = {("p", p.pk): i for i, p in enumerate(people)}
+    position.update({("c", c.pk): len(people) + i for i, c in enumerate(collectives)})
     holders = Q(person_id__in=[p.pk for p in people]) | Q(collective_id__in=[c.pk for c in collectives])
+    newest = (F("last_year").desc(), F("decided_on").desc(), F("id").desc())
     rows = (
         AwardRecord.objects.filter(holders)
-        .select_related("person", "collective")
-        .annotate(holder_order=Case(*order, output_field=IntegerField()))
-        .order_by("holder_order", "-last_year", "-decided_on", "-id")[:limit]
+        .annotate(nth=Window(RowNumber(), partition_by=[F("person_id"), F("collective_id")], order_by=newest))
+        .filter(nth__lte=limit)
     )
-    return list(rows)
+    found = {("p", p.pk): p for p in people} | {("c", c.pk): c for c in collectives}
+    out = []
+    for award in rows:  # the holders are the rows already read: set, not read again
+        holder = ("p", award.person_id) if award.person_id else ("c", award.collective_id)
+        if award.person_id:
+            award.person = found[holder]
+        else:
+            award.collective = found[holder]
+        out.append((position[holder], award.nth, award))
+    out.sort(key=lambda t: t[:2])
+    return [award for _p, _n, award in out[:limit]]
 
 
 def people_for(user, f: PersonFilter, *, action: str = "org.view_person") -> QuerySet[Person]:

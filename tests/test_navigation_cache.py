@@ -66,3 +66,26 @@ def test_the_labels_follow_the_language_of_each_request(client, tree):
     english = _labels(client, user, language="en")
     assert {"Overview", "Unit"} <= english and "Tổng quan" not in english
     assert "Tổng quan" in _labels(client, user, language="vi")
+
+
+def _menu_html(client, user, path="/", language=None):
+    """The menu as drawn in the page (its markup is kept per menu and language)."""
+    client.force_login(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(path).content.decode()
+    return page[page.index('<ul class="navbar-nav">') : page.index("</nav>")]
+
+
+def test_the_drawn_menu_follows_the_page_the_roles_and_the_language(client, tree):
+    officer = make_user("nv-html-officer", "officer", tree["a"])
+    staff = make_user("nv-html-staff", "staff", tree["a1"])
+    on_people = _menu_html(client, officer, "/org/people/")
+    on_home = _menu_html(client, officer, "/")
+    assert 'aria-current="page" href="/org/people/"' in on_people
+    assert 'aria-current="page" href="/org/people/"' not in on_home
+    assert _menu_html(client, officer, "/org/people/") == on_people  # drawn again from the kept markup
+    staff_menu = _menu_html(client, staff, "/")
+    assert 'href="/org/people/"' in on_home and 'href="/org/people/"' not in staff_menu
+    english = _menu_html(client, officer, "/org/people/", language="en")
+    assert english != on_people and "Đơn vị<" in on_people and "Đơn vị<" not in english

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 import rules
 from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.accounts.scope import is_admin, roles_of, scope_for
@@ -22,7 +25,7 @@ from tdkt.councils.models import CouncilMember
 from tdkt.org.models import Person
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a label is translated only when drawn
 class Entry:
     url_name: str
     label: str
@@ -32,7 +35,7 @@ class Entry:
     also: Callable[[object], bool] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a label is translated only when drawn
 class Group:
     key: str  # the dropdown's id in the page: nav-<key>
     label: str
@@ -249,8 +252,13 @@ def build_menu(user, path: str) -> list[dict]:
     return menu
 
 
+_MENU_HTML: dict[tuple, str] = {}  # per process: the menu's markup per menu shown and language
+
+
 class Menu:
-    """Built on first use, so a fragment that does not draw the header costs nothing."""
+    """Built on first use, so a fragment that does not draw the header costs nothing. Its markup is
+    rendered once per distinct menu (entries, addresses, the active one) and language and kept: the
+    same few menus are drawn on every request."""
 
     def __init__(self, request):
         self._request = request
@@ -258,6 +266,21 @@ class Menu:
     @cached_property
     def items(self) -> list[dict]:
         return build_menu(self._request.user, self._request.path)
+
+    @cached_property
+    def html(self) -> str:
+        def shape(item: dict) -> tuple:
+            children = tuple((c["url"], c["active"]) for c in item.get("children", ()))
+            return item.get("key"), item.get("url"), item["active"], children
+
+        key = (get_language(), tuple(shape(item) for item in self.items))
+        html = _MENU_HTML.get(key)
+        if html is None:
+            html = render_to_string("includes/_menu.html", {"nav_items": self.items})
+            if len(_MENU_HTML) > 2000:  # a bound: menus × active entries × languages stay far below
+                _MENU_HTML.clear()
+            _MENU_HTML[key] = html
+        return mark_safe(html)  # rendered from the project's own template and labels
 
     def __iter__(self):
         return iter(self.items)

@@ -406,3 +406,19 @@ def test_an_edited_name_enters_the_vocabulary_at_the_next_search(tree, officer):
     # and a misspelling of it is corrected to it, a prefix of it expanded to it
     assert search(officer, "le van quyeet").people == [older]
     assert "quyet" in search_vocabulary().beginning_with("quy")
+
+
+@pytest.mark.parametrize("awards", [2, 20])
+def test_the_search_page_costs_the_same_queries_whatever_the_awards_found(
+    client, lookalikes, officer, awards, django_assert_max_num_queries
+):
+    # each award's link depends on whether its unit is in the officer's scope: the units come with the
+    # awards (it was one query per award)
+    for i in range(awards):
+        _award(lookalikes["target"] if i % 2 else lookalikes["huong_grave"], "ldtt", 2000 + i, f"{i + 1}/QĐ")
+    client.force_login(officer)
+    client.get(reverse("org:search"), {"q": "nguyen thi huong"})
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("org:search"), {"q": "nguyen thi huong"})
+    assert len(response.context["results"].awards) == min(awards, 20)
+    assert all(a.link for a in response.context["results"].awards)

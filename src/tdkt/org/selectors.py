@@ -429,6 +429,7 @@ def _awards_of(people: list[Person], collectives: list[Collective], limit: int) 
     newest = (F("last_year").desc(), F("decided_on").desc(), F("id").desc())
     rows = (
         AwardRecord.objects.filter(holders)
+        .select_related("unit")  # the record's unit decides who may open it (the search page's links)
         .annotate(nth=Window(RowNumber(), partition_by=[F("person_id"), F("collective_id")], order_by=newest))
         .filter(nth__lte=limit)
     )

@@ -324,15 +324,15 @@ def best_matches(
     expand: Expand | None = None,
 ) -> list:
     """The `limit` best rows of `qs` for `words`, ranked like `ranked`, at a cost that does not grow
-    with the matches. Five queries at most:
+    with the matches. Six queries at most:
 
     - the namesakes, from an index in the order of the results (`name_expression`, org 0009): the name
       as typed with its accents, then every other name folding to the query. A full name with enough
       namesakes (the common ones at national size) is answered by these alone;
     - otherwise the rest is ranked: up to `cap` rows whose name begins with the query's words in some
       order (an index finds them: "huong nguyen thi" for "Nguyễn Thị Hương"), up to `cap` other matches
-      when those are fewer than `limit`, then the rows of those ids, ranked — an id list, so that the
-      database reads only those rows. A query of one common syllable matches a third of the country,
+      when those are fewer than `limit`, the best ids of those, ranked, then their rows — an id list, so
+      that the database reads only those rows. A query of one common syllable matches a third of the country,
       each match as good as the next; a full name, however common, is found among the first."""
     found: list = []
     if not any(_is_code_word(w) for w in words):

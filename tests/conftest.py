@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import make_user, person, unit
 
@@ -30,3 +32,12 @@ def admin_user(tree):
 @pytest.fixture
 def officer_a(tree):
     return make_user("officer_a", "officer", tree["a"])
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a request in English (a language cookie)
+    leaves English active in the thread, and the next test's messages would be English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -381,12 +382,10 @@ def search(user, query: str, *, limit: int = 20) -> SearchResults:
     collective_qs = scope.filter(Collective.objects.all(), "unit") if scope.units_only else None
     typed = clean(query)
 
-    vocabulary = []  # read once, when a prefix is first expanded (PostgreSQL's candidates)
+    vocabulary = functools.cache(search_vocabulary)  # read once, when a prefix is first expanded
 
     def expand(prefix: str) -> list[str] | None:
-        if not vocabulary:
-            vocabulary.append(search_vocabulary())
-        return vocabulary[0].beginning_with(prefix)
+        return vocabulary().beginning_with(prefix)
 
     def run(rank_words, alternatives=None):
         options = {"typed": typed, "alternatives": alternatives, "limit": limit + 1, "expand": expand}
@@ -423,8 +422,9 @@ def _awards_of(people: list[Person], collectives: list[Collective], limit: int) 
     the holders' order here, cheaper than a CASE of one branch per holder)."""
     if not people and not collectives:
         return []
-    position = {("p", p.pk): i for i, p in enumerate(people)}
-    position.update({("c", c.pk): len(people) + i for i, c in enumerate(collectives)})
+    # each holder with its place among the results: the rows already read, set on its awards
+    people_at = {p.pk: (i, p) for i, p in enumerate(people)}
+    collectives_at = {c.pk: (len(people) + i, c) for i, c in enumerate(collectives)}
     holders = Q(person_id__in=[p.pk for p in people]) | Q(collective_id__in=[c.pk for c in collectives])
     newest = (F("last_year").desc(), F("decided_on").desc(), F("id").desc())
     rows = (
@@ -433,15 +433,13 @@ def _awards_of(people: list[Person], collectives: list[Collective], limit: int) 
         .annotate(nth=Window(RowNumber(), partition_by=[F("person_id"), F("collective_id")], order_by=newest))
         .filter(nth__lte=limit)
     )
-    found = {("p", p.pk): p for p in people} | {("c", c.pk): c for c in collectives}
     out = []
-    for award in rows:  # the holders are the rows already read: set, not read again
-        holder = ("p", award.person_id) if award.person_id else ("c", award.collective_id)
+    for award in rows:
         if award.person_id:
-            award.person = found[holder]
+            place, award.person = people_at[award.person_id]
         else:
-            award.collective = found[holder]
-        out.append((position[holder], award.nth, award))
+            place, award.collective = collectives_at[award.collective_id]
+        out.append((place, award.nth, award))
     out.sort(key=lambda t: t[:2])
     return [award for _p, _n, award in out[:limit]]
 

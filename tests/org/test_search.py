@@ -189,6 +189,33 @@ def test_the_awards_of_the_people_found_follow_their_order(lookalikes, officer):
     assert search(officer, "nguyen thi huong").awards == [newer, older, second]
 
 
+def test_a_collectives_awards_follow_the_peoples_each_holder_newest_first_and_bounded(lookalikes, officer):
+    from tdkt.org.selectors import _awards_of
+
+    team = Collective.objects.create(
+        unit=lookalikes["target"].current_unit, kind="team", code="TO-NTH", name="Tổ Nguyễn Thị Hương",
+        search_text=fold("Tổ Nguyễn Thị Hương TO-NTH"),
+    )  # fmt: skip
+    team_award = AwardRecord.objects.create(
+        collective=team, unit=team.unit, award_code="tt_ldxs", first_year=2024, last_year=2024,
+        decision_number="20/QĐ-BO", decided_on="2025-01-15",
+    )  # fmt: skip
+    mine = [_award(lookalikes["target"], "ldtt", year, f"{year}/QĐ") for year in (2021, 2023, 2022)]
+    results = search(officer, "nguyen thi huong")
+    assert results.people[0] == lookalikes["target"] and results.collectives == [team]
+    assert results.awards == [mine[1], mine[2], mine[0], team_award]
+    # each record comes with its unit's path (who may open it), its holder already read
+    with CaptureQueriesContext(connection) as ctx:
+        assert results.awards[0].unit.path == lookalikes["target"].current_unit.path
+        assert results.awards[0].person.full_name == "Nguyễn Thị Hương"
+        assert results.awards[-1].collective.name == "Tổ Nguyễn Thị Hương"
+        assert [a.decision_number for a in results.awards] == ["2023/QĐ", "2022/QĐ", "2021/QĐ", "20/QĐ-BO"]
+    assert ctx.captured_queries == []
+    # at most `limit` records a holder, the newest: the person's three and the team's one, limit two
+    assert _awards_of([lookalikes["target"]], [team], 2) == [mine[1], mine[2]]
+    assert _awards_of([], [team], 2) == [team_award]
+
+
 def test_a_staff_member_finds_only_themselves(lookalikes, tree):
     staff = make_user("staff", "staff", tree["a"])
     Person.objects.filter(pk=lookalikes["target"].pk).update(user=staff)
@@ -267,7 +294,7 @@ def test_the_people_list_keeps_name_order_when_too_many_match_to_rank(monkeypatc
     assert ranked_rows[0] == lookalikes["hoang"]
     by_name = sorted(ranked_rows, key=lambda p: (p.sort_key, p.pk))
     assert by_name[0] == lookalikes["giang"]  # given name Giang sorts first
-    monkeypatch.setattr(core_search, "RANK_CAP", 2)
+    monkeypatch.setattr(core_search, "RANK_ALL_CAP", 2)
     assert list(search_people(Person.objects.order_by("sort_key", "id"), "thi huong")) == by_name
 
 

@@ -276,7 +276,12 @@ def ranked(
     return qs.filter(q).annotate(search_rank=rank).order_by("search_rank", *order)
 
 
-RANK_CAP = 1000  # matches ranked beyond the names made of the query's words (best_matches)
+# best_matches: at most this many rows beyond the namesakes are ranked (the name beginnings, then other
+# matches). 300 against 1,000: the same people found on the bench's 300 queries at 2,000,000 people, and
+# p95 50-52 -> 38-46 ms (docs/performance.md, issue 10, third pass)
+RANK_CAP = 300
+# a list (search_people) ranks every match up to this many; beyond, it keeps name order, page by page
+RANK_ALL_CAP = 1000
 MAX_HEAD_WORDS = 4  # every order of at most this many words is looked up (4! = 24 index ranges)
 
 

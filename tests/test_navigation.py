@@ -197,3 +197,33 @@ def test_the_menu_of_a_council_member_costs_no_query_beyond_the_assignments_and_
     assert context["own_person"].pk == world.members[0].person_id
     review = next(i for i in menu if str(i["label"]) == "Bình xét")
     assert review["active"] and [c["active"] for c in review["children"]] == [False, True, False]
+
+
+def test_the_signed_in_user_is_read_with_their_person_and_council_seat_in_one_query(
+    client, tree, django_assert_max_num_queries
+):
+    from django.contrib.auth import get_user
+
+    from tdkt.accounts.models import User
+    from tdkt.navigation import _council_member, _person
+    from tests.councils.conftest import build_council
+
+    officer = make_user("officer_a", "officer", tree["a"])
+    world = build_council(tree["a"], officer=officer, secretary=False)
+    member = world.user(world.members[0])
+    cases = [(member, world.members[0].person_id, True), (officer, None, False)]
+    for user, person_id, sits in cases:
+        client.force_login(user)
+        request = type("Request", (), {"session": client.session})()
+        assert request.session.get("_auth_user_id")  # the session read here, apart
+        with django_assert_max_num_queries(1):
+            read = get_user(request)
+            assert read.pk == user.pk
+            assert (_person(read).pk if person_id else _person(read)) == person_id
+            assert _council_member(read) is sits
+    # a user switched off since signing in is signed out at the next request
+    client.force_login(member)
+    assert client.get("/").status_code == 200
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -73,7 +73,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "tdkt.accounts.lockout.LockoutBackend",  # first: refuses a locked-out client before any password check
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with their person in one query
+    "tdkt.navigation.UserBackend",
 ]
 LOGIN_URL = "accounts:login"
 CSRF_FAILURE_VIEW = "tdkt.core.errorviews.csrf_failure"

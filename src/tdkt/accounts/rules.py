@@ -32,10 +32,7 @@ def scoped(action: str) -> rules.Predicate:
         scope = scope_for(user, action)
         if obj.__class__.__name__ == "Person":
             return scope.covers_person(obj)
-        person_id = getattr(obj, "person_id", None)
-        if person_id and scope.own_person_id == person_id:
-            return True
-        return scope.covers(_unit_of(obj))
+        return scope.covers_record(obj, _unit_of(obj))
 
     return check
 

@@ -39,6 +39,14 @@ class Scope:
             return True
         return any(unit.path.startswith(p) for p in self.subtree_paths)
 
+    def covers_record(self, obj, unit) -> bool:
+        """A record of a person or collective (an award, a nomination): the user's own, or its `unit`
+        covered (what the rules' scoped predicate asks of any object but a person)."""
+        person_id = getattr(obj, "person_id", None)
+        if person_id and self.own_person_id == person_id:
+            return True
+        return self.covers(unit)
+
     def covers_person(self, person) -> bool:
         if self.own_person_id and person.pk == self.own_person_id:
             return True

@@ -30,6 +30,7 @@ from tdkt.core.exports import (
     query_params,
 )
 from tdkt.core.filters import invalid_filter_notice, invalid_filter_response
+from tdkt.core.links import id_link
 from tdkt.core.paging import COUNT_CAP, paginate
 from tdkt.org.models import AwardRecord, Unit
 from tdkt.org.selectors import unit_labels, unit_labels_for
@@ -99,8 +100,10 @@ def register(request):
     page = paginate(request, records, form.page_size, count_cap=COUNT_CAP)
     page.object_list = list(page.object_list)
     labels = unit_labels_for({r.unit for r in page.object_list}, scope_for(request.user, VIEW))
+    record_link = id_link("awards:record_detail")
     for r in page.object_list:
         r.unit_label = labels.get(r.unit_id, r.unit.name)
+        r.link = record_link(r.pk)
     sort = register_filter.sort if register_filter else "-year"
     context = {
         "form": form,

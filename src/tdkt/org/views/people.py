@@ -23,6 +23,7 @@ from tdkt.core.exports import (
     query_params,
 )
 from tdkt.core.filters import invalid_filter_notice, invalid_filter_response
+from tdkt.core.links import id_link
 from tdkt.core.paging import COUNT_CAP, paginate
 from tdkt.org.enums import Rating
 from tdkt.org.filters import PersonFilterForm
@@ -98,9 +99,11 @@ def person_list(request):
     page = paginate(request, people, form.page_size, count_cap=COUNT_CAP)
     page.object_list = list(page.object_list)
     labels = unit_labels_for({p.current_unit for p in page.object_list}, scope)
+    person_link = id_link("org:person_detail")
     for p in page.object_list:
         p.unit_label = labels.get(p.current_unit_id, p.current_unit.name)
         p.year_rating_label = RATING_LABELS.get(p.year_rating, "")
+        p.link = person_link(p.pk)
     context = {
         "form": form,
         "page": page,

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from tdkt.accounts.scope import scope_for
 from tdkt.core.access import permission_required
 from tdkt.core.filters import style_fields
+from tdkt.core.links import id_link
 from tdkt.core.search import query_field, search_words
 from tdkt.org.selectors import search
 
@@ -20,20 +22,26 @@ class SearchForm(forms.Form):
     q = query_field(gettext_lazy("Tìm cán bộ, tập thể, khen thưởng"))
 
 
+PERSON, COLLECTIVE, RECORD = "org:person_detail", "org:collective_detail", "awards:record_detail"
+
+
 def _link(results, user) -> None:
     """The page each result links to: the person's, the collective's, the award record's in the register
-    for who may read the register, else its holder's."""
+    for who may read the register (the `awards.view_register` rule: its unit in scope, or the user's own
+    record), else its holder's. The scope is worked out once and each URL reversed once."""
+    person, collective, record = (id_link(name) for name in (PERSON, COLLECTIVE, RECORD))
     for p in results.people:
-        p.link = reverse("org:person_detail", args=[p.pk])
+        p.link = person(p.pk)
     for c in results.collectives:
-        c.link = reverse("org:collective_detail", args=[c.pk])
+        c.link = collective(c.pk)
+    register = scope_for(user, "awards.view_register")
     for a in results.awards:
-        if user.has_perm("awards.view_register", a):
-            a.link = reverse("awards:record_detail", args=[a.pk])
+        if register.covers_record(a, a.unit):
+            a.link = record(a.pk)
         elif a.person_id:
-            a.link = reverse("org:person_detail", args=[a.person_id])
+            a.link = person(a.person_id)
         else:
-            a.link = reverse("org:collective_detail", args=[a.collective_id])
+            a.link = collective(a.collective_id)
 
 
 @require_GET

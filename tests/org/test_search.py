@@ -449,3 +449,49 @@ def test_the_search_page_costs_the_same_queries_whatever_the_awards_found(
         response = client.get(reverse("org:search"), {"q": "nguyen thi huong"})
     assert len(response.context["results"].awards) == min(awards, 20)
     assert all(a.link for a in response.context["results"].awards)
+
+
+# ------------------------------------------------------------------- SQLite's full-text index (org 0010)
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 tables are SQLite's")
+
+
+@sqlite_only
+def test_on_sqlite_the_words_come_from_the_full_text_index_not_a_scan(lookalikes, officer):
+    with CaptureQueriesContext(connection) as ctx:
+        found = search_people(Person.objects.all(), "huong nguyen")
+    assert lookalikes["target"] in found
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "org_person_words MATCH" in sql
+    # a code word (digits) is matched anywhere in the code by LIKE alone; the FTS query leaves it out
+    assert search_people(Person.objects.all(), "000104") and search_people(Person.objects.all(), "b00010")
+
+
+@sqlite_only
+def test_on_sqlite_the_full_text_index_follows_every_write(tree, officer):
+    from tdkt.org.services import fill_person_derived
+
+    p = person(tree["a"], family_name="Trịnh", middle_name="Công", given_name="Sơn")
+    assert list(search_people(Person.objects.all(), "trinh son")) == [p]
+    p.given_name = "Sang"
+    fill_person_derived(p)
+    p.save()  # an edited name: the old words go, the new come
+    assert list(search_people(Person.objects.all(), "trinh son")) == []
+    assert list(search_people(Person.objects.all(), "trinh sang")) == [p]
+    # rows written around the ORM's save (an import's bulk insert, a queryset update) are indexed too
+    twin = Person(
+        current_unit=tree["a"], family_name="Trịnh", middle_name="Công", given_name="Sang", code="TCS2",
+        gender="male", birth_date="1980-01-01", joined="2010-01-01",
+    )  # fmt: skip
+    fill_person_derived(twin)
+    (twin,) = Person.objects.bulk_create([twin])
+    assert set(search_people(Person.objects.all(), "trinh sang")) == {p, twin}
+    Person.objects.filter(pk=twin.pk).update(search_text=fold("Trịnh Công Sáng TCS2").replace("sang", "sinh"))
+    assert list(search_people(Person.objects.all(), "trinh sang")) == [p]
+    team = Collective.objects.create(
+        unit=tree["a"], kind="team", code="TO-CS", name="Tổ Công Sơn", search_text=fold("Tổ Công Sơn TO-CS")
+    )
+    assert search(officer, "to cong son").collectives == [team]
+    Collective.objects.filter(pk=team.pk).update(search_text=fold("Tổ Văn Cao TO-CS"))
+    assert search(officer, "to cong son").collectives == []
+    assert search(officer, "to van cao").collectives == [team]

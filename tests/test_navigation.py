@@ -227,3 +227,32 @@ def test_the_signed_in_user_is_read_with_their_person_and_council_seat_in_one_qu
     User.objects.filter(pk=member.pk).update(is_active=False)
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's planner")
+def test_the_signed_in_users_person_is_found_by_index_when_most_people_have_no_account(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tdkt.navigation import UserBackend
+
+    officer = make_user("officer_a", "officer", tree["a"])
+    mine = person(tree["a"], user=officer)
+    for _ in range(60):
+        person(tree["a"])  # no account: user_id NULL, as for most people
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        # the statistics ANALYZE writes at 100,000 people, none with an account: the unique user_id
+        # index holds one value (NULL) for every row; read back by the planner
+        cursor.execute(
+            "UPDATE sqlite_stat1 SET stat = '100000 100000' WHERE idx = 'sqlite_autoindex_org_person_2'"
+        )
+        cursor.execute("UPDATE sqlite_stat1 SET stat = '2 1' WHERE tbl = 'accounts_user'")
+        cursor.execute("ANALYZE sqlite_schema")
+    with CaptureQueriesContext(connection) as ctx:
+        read = UserBackend().get_user(officer.pk)
+    assert read.person == mine
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "SCAN org_person" not in plan and "org_person USING INDEX" in plan, plan

@@ -84,7 +84,7 @@ class UserBackend(ModelBackend):
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("person")
-        sits = CouncilMember.objects.filter(person__user=OuterRef("pk"), active=True)
+        sits = CouncilMember.objects.filter(person=OuterRef("person__pk"), active=True)
         user = users.annotate(sits_on_council=Exists(sits)).filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None

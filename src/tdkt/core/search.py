@@ -321,7 +321,7 @@ def ranked(
 
 # best_matches: at most this many rows beyond the namesakes are ranked (the name beginnings, then other
 # matches). 300 against 1,000: the same people found on the bench's 300 queries at 2,000,000 people, and
-# p95 50-52 -> 38-46 ms (docs/performance.md, issue 10, third pass)
+# p95 49.4 -> 33-45 ms (docs/performance.md, issue 10, third pass)
 RANK_CAP = 300
 # a list (search_people) ranks every match up to this many; beyond, it keeps name order, page by page
 RANK_ALL_CAP = 1000

@@ -89,6 +89,30 @@ def test_lookalikes_wildcards_and_injections_find_nothing(officer_client, q):
     assert "CB000201" not in body
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        # the full-text query syntax of SQLite's FTS5 (org 0010) and PostgreSQL's tsquery: no word is an
+        # operator; "or", "near" and "xyzw" are words no name has, so nothing is found
+        ('nguyen" OR "', False),
+        ("nguyen OR xyzw", False),
+        ("NEAR(nguyen huong)", False),
+        ("nguyen:* | xyzw", False),
+        ("search_text : nguyen", False),
+        ("nguyen -huong xyzw", False),
+        # a stray symbol in a word is a typing error like any other: corrected, and said so
+        ("nguyen* huong*", True),
+        ("nguyen & !huong", True),
+        ("^huong", True),
+    ],
+)
+def test_full_text_query_syntax_is_plain_words(officer_client, named, q, found):
+    response, body = _page(officer_client, q)  # never an error, never department B
+    assert [p.pk for p in _shown(response) if hasattr(p, "code")] == ([named["a"].pk] if found else [])
+    if found:
+        assert response.context["results"].corrections
+
+
 def test_markup_in_the_query_is_shown_as_text(officer_client):
     _response, body = _page(officer_client, '<script>alert("x")</script>')
     assert '<script>alert("x")' not in body

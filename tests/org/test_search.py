@@ -495,3 +495,39 @@ def test_on_sqlite_the_full_text_index_follows_every_write(tree, officer):
     Collective.objects.filter(pk=team.pk).update(search_text=fold("Tổ Văn Cao TO-CS"))
     assert search(officer, "to cong son").collectives == []
     assert search(officer, "to van cao").collectives == [team]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "nguyen thi huong",
+        "huong nguyen thi",
+        "thi huong",
+        "huong",
+        "Nguyễn Thị Hường",
+        "nguyen huonng",
+        "cb0001",
+    ],
+)
+def test_few_matches_read_at_once_come_in_the_same_order_as_the_full_path(lookalikes, q):
+    from tdkt.core.search import best_matches
+    from tdkt.org.selectors import corrected_words
+
+    words = search_words(q)
+    alternatives = corrected_words(words) if q == "nguyen huonng" else None
+    options = {"name_field": "full_name", "typed": q, "alternatives": alternatives}
+    for limit, cap in ((3, 300), (10, 300), (3, 2)):  # cap 2: too many at once, the full path instead
+        full = best_matches(Person.objects.all(), words, limit=limit, cap=cap, **options)
+        few = best_matches(Person.objects.all(), words, limit=limit, cap=cap, few=True, **options)
+        assert few == full and full, (q, limit, cap)
+
+
+def test_a_query_matching_nothing_in_a_table_of_few_matches_costs_one_query(lookalikes):
+    from tdkt.core.search import best_matches
+
+    best_matches(
+        Collective.objects.all(), ["van"], limit=20, few=True
+    )  # SQLite: its FTS table looked up once
+    with CaptureQueriesContext(connection) as ctx:
+        assert best_matches(Collective.objects.all(), ["nguyen", "thi"], limit=20, few=True) == []
+    assert len(ctx.captured_queries) == 1

@@ -370,9 +370,15 @@ def best_matches(
     alternatives: list[list[str]] | None = None,
     order=("sort_key", "id"),
     expand: Expand | None = None,
+    few: bool = False,
 ) -> list:
     """The `limit` best rows of `qs` for `words`, ranked like `ranked`, at a cost that does not grow
-    with the matches. Six queries at most:
+    with the matches. Six queries at most (seven with `few`, where the first found too many):
+
+    - with `few` (a table where a query usually matches few rows, or none: the collectives for a
+      person's name), every match first, up to `cap`: when there are no more than that, they are all
+      the candidates there are (the namesakes and name beginnings among them), ranked then read — one
+      query when nothing matches, three when something does, the same rows in the same order;
 
     - the namesakes, from an index in the order of the results (`name_expression`, org 0009): the name
       as typed with its accents, then every other name folding to the query. A full name with enough
@@ -382,6 +388,14 @@ def best_matches(
       when those are fewer than `limit`, the best ids of those, ranked, then their rows — an id list, so
       that the database reads only those rows. A query of one common syllable matches a third of the country,
       each match as good as the next; a full name, however common, is found among the first."""
+    options = {"words": words, "field": field, "code_field": code_field, "name_field": name_field}
+    options |= {"typed": typed, "order": order}
+    if few:
+        checked, exact = _rechecked(qs, field, words, alternatives)
+        find = _candidates_q(checked, words, field, alternatives, expand)
+        ids = list(checked.filter(find).order_by().values_list("pk", flat=True)[: cap + 1])
+        if len(ids) <= cap:
+            return _rank_and_read(checked, exact, sorted(ids), limit=limit, **options) if ids else []
     found: list = []
     if not any(_is_code_word(w) for w in words):
         # a name made of the query's words matches them: no other condition, nothing to mislead the plan
@@ -442,6 +456,14 @@ def _ranked_matches(
         ids = sorted(set(ids).union(others))
     if not ids:
         return []
+    return _rank_and_read(
+        qs, exact, ids, words=words, limit=limit, field=field, code_field=code_field,
+        name_field=name_field, typed=typed, order=order,
+    )  # fmt: skip
+
+
+def _rank_and_read(qs, exact, ids, *, words, limit, field, code_field, name_field, typed, order) -> list:
+    """The best `limit` of the rows `ids` (checked against the word rule `exact`), ranked, then read."""
     rank, extra = rank_expression(
         words, field=field, code_field=code_field, name_field=name_field, typed=typed
     )

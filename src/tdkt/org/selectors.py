@@ -410,6 +410,7 @@ def search(user, query: str, *, limit: int = 20) -> SearchResults:
                 rank_words,
                 name_field="name",
                 order=("name", "id"),
+                few=True,  # a person's name, the usual query, matches no collective: one query
                 **options,
             )
         return people, collectives

@@ -388,14 +388,17 @@ def best_matches(
       when those are fewer than `limit`, the best ids of those, ranked, then their rows — an id list, so
       that the database reads only those rows. A query of one common syllable matches a third of the country,
       each match as good as the next; a full name, however common, is found among the first."""
-    options = {"words": words, "field": field, "code_field": code_field, "name_field": name_field}
-    options |= {"typed": typed, "order": order}
     if few:
         checked, exact = _rechecked(qs, field, words, alternatives)
         find = _candidates_q(checked, words, field, alternatives, expand)
         ids = list(checked.filter(find).order_by().values_list("pk", flat=True)[: cap + 1])
+        if not ids:
+            return []
         if len(ids) <= cap:
-            return _rank_and_read(checked, exact, sorted(ids), limit=limit, **options) if ids else []
+            return _rank_and_read(
+                checked, exact, sorted(ids), words=words, limit=limit, field=field, code_field=code_field,
+                name_field=name_field, typed=typed, order=order,
+            )  # fmt: skip
     found: list = []
     if not any(_is_code_word(w) for w in words):
         # a name made of the query's words matches them: no other condition, nothing to mislead the plan

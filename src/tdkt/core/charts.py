@@ -3,8 +3,8 @@
 A chart is horizontal bars, one group per category. The category's name is written above its bars and
 every bar carries its number at its end, so nothing depends on reading a colour or a length; series
 differ by fill pattern (solid, hatched, dotted, cross-hatched) as well as by colour, with a legend.
-The template `includes/_chart.html` draws what `bar_chart` computes; every chart on the page is followed
-by the table of the same numbers.
+`Chart.html` draws what `bar_chart` computes (the template `includes/_chart.html` places it); every chart
+on the page is followed by the table of the same numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 720
 LEFT = 8
@@ -51,6 +54,63 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     legend: list[dict] = field(default_factory=list)
     empty: bool = False
+
+    def html(self) -> SafeString:
+        """The chart's markup: a figure holding an SVG with role="img", named by its title and described
+        by its description, numbers on the bars and patterns besides colours. Written out here rather
+        than in a template: a chart of a hundred bars through the template engine (a dozen variables a
+        bar) cost 20 ms of the statistics page, this a tenth of that."""
+        key = escape(self.key)
+        if self.empty:
+            inner = f'<p class="text-muted small mb-1">{escape(_("Không có số liệu để vẽ biểu đồ."))}</p>'
+            return mark_safe(f'<figure class="report-chart mb-2" id="chart-{key}">\n{inner}\n</figure>')
+
+        def fill(pattern: str, colour: str) -> str:
+            return f'fill="{colour}"' if pattern == "solid" else f'fill="url(#p-{key}-{pattern})"'
+
+        parts = [
+            f'<figure class="report-chart mb-2" id="chart-{key}">\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-{key}-title '
+            f'chart-{key}-desc" viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
+            f'height="{self.height}" preserveAspectRatio="xMinYMin meet" class="report-chart-svg img-fluid" '
+            f'focusable="false">\n'
+            f'  <title id="chart-{key}-title">{escape(self.title)}</title>\n'
+            f'  <desc id="chart-{key}-desc">{escape(self.description)}</desc>\n'
+            "  <defs>\n"
+            f'    <pattern id="p-{key}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+            'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><rect width="3" '
+            'height="6" fill="#8a3b12"/></pattern>\n'
+            f'    <pattern id="p-{key}-dots" patternUnits="userSpaceOnUse" width="5" height="5"><rect '
+            'width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.6" fill="#2d6a2d"/>'
+            "</pattern>\n"
+            f'    <pattern id="p-{key}-cross" patternUnits="userSpaceOnUse" width="6" height="6"><rect '
+            'width="6" height="6" fill="#ffffff"/><path d="M0 0L6 6M6 0L0 6" stroke="#5b2a86" '
+            'stroke-width="1.5"/></pattern>\n'
+            "  </defs>\n  ",
+        ]
+        for item in self.legend:
+            colour = escape(item["colour"])
+            parts.append(
+                f'<g class="legend">\n    <rect x="{item["x"]:.1f}" y="{item["y"]:.1f}" width="16" '
+                f'height="14" {fill(item["pattern"], colour)} stroke="{colour}"/>\n'
+                f'    <text x="{int(item["x"]) + 22}" y="{int(item["y"]) + 12}" fill="#212529" '
+                f'font-size="13">{escape(item["text"])}</text></g>'
+            )
+        parts.append("\n  ")
+        for label in self.labels:
+            parts.append(
+                f'<text x="{label["x"]}" y="{label["y"]:.1f}" fill="#212529" font-size="13" '
+                f'font-weight="600">{escape(label["text"])}</text>\n  '
+            )
+        for bar in self.bars:
+            colour = escape(bar.colour)
+            parts.append(
+                f'<rect x="{bar.x}" y="{bar.y:.1f}" width="{bar.width:.1f}" height="{bar.height}" '
+                f'{fill(bar.pattern, colour)} stroke="{colour}"/><text x="{bar.text_x:.1f}" '
+                f'y="{bar.text_y:.1f}" fill="#212529" font-size="12">{escape(bar.text)}</text>\n  '
+            )
+        parts.append("\n</svg>\n</figure>")
+        return mark_safe("".join(parts))
 
 
 def _fmt(value: float, suffix: str) -> str:

@@ -17,7 +17,7 @@ from tdkt.awards.services import award_revoke
 from tdkt.core.models import Job
 from tdkt.org.models import AwardRecord, Person
 from tdkt.reports import services
-from tdkt.reports.models import AwardTally, AwardTallyTotal, TallyYear
+from tdkt.reports.models import AwardTally, AwardTallyOverall, AwardTallyTotal, TallyYear
 from tests.factories import make_user
 from tests.reports.register import YEAR, Award, add_award, build
 
@@ -192,3 +192,84 @@ def test_the_command_recomputes_the_years(reg, capsys):
     assert "1 năm" in capsys.readouterr().out
     call_command("reports_refresh", "--stale")
     assert set(AwardTally.objects.values_list("year", flat=True)) == {YEAR - 2, YEAR - 1, YEAR}
+
+
+def _overall_rows():
+    return sorted(
+        AwardTallyOverall.objects.values_list(
+            "year",
+            "award_code",
+            "issuer_level",
+            "person",
+            "revoked",
+            "count",
+            "women",
+            "minorities",
+            "direct",
+            "leaders",
+        )
+    )
+
+
+def _units_summed():
+    summed = (
+        AwardTallyTotal.objects.order_by()
+        .values("year", "award_code", "issuer_level", "person", "revoked")
+        .annotate(n=Sum("count"), w=Sum("women"), m=Sum("minorities"), d=Sum("direct"), ld=Sum("leaders"))
+    )
+    return sorted(
+        (
+            s["year"],
+            s["award_code"],
+            s["issuer_level"],
+            s["person"],
+            s["revoked"],
+            s["n"],
+            s["w"],
+            s["m"],
+            s["d"],
+            s["ld"],
+        )
+        for s in summed
+    )
+
+
+def test_the_whole_trees_rows_are_the_units_rows_summed_after_a_full_or_a_partial_refresh(reg):
+    assert _overall_rows() == _units_summed() != []
+    add_award(reg, Award("b", "ldtt", YEAR, "unit", person="dung"), 910, refresh=False)
+    services.tally_refresh(years=[YEAR], unit_ids=[reg.units["b"].pk])
+    assert _overall_rows() == _units_summed()
+    row = AwardTallyOverall.objects.get(
+        year=YEAR, award_code="ldtt", issuer_level="unit", person=True, revoked=False
+    )
+    assert row.count == AwardRecord.objects.filter(last_year=YEAR, award_code="ldtt", revoked=False).count()
+
+
+def test_who_sees_every_unit_gets_from_the_whole_trees_rows_what_the_units_rows_give(reg):
+    """The statistics of an administrator with no unit chosen are summed from AwardTallyOverall; each of
+    their figures equals what the units' rows give, for every level and subject filter."""
+    from tdkt.accounts.scope import Scope
+    from tdkt.reports import selectors
+
+    everything = Scope(everything=True)
+    for level in ("", "unit", "ministry"):
+        for subject in ("", "person", "collective"):
+            f = selectors.StatFilter(year_from=YEAR - 2, year_to=YEAR, level=level, subject=subject)
+            overall = selectors.awards(everything, f, per_unit=False)
+            assert overall.model is AwardTallyOverall
+            assert sorted(selectors.cube(overall)) == sorted(selectors.cube(selectors.awards(everything, f)))
+    # a unit chosen, or a user who does not see every unit: the units' rows
+    f = selectors.StatFilter(year_from=YEAR - 2, year_to=YEAR, unit=reg.units["b"])
+    assert selectors.awards(everything, f, per_unit=False).model is AwardTallyTotal
+
+
+def test_the_migration_fills_the_whole_trees_rows_of_the_years_already_computed(reg):
+    import importlib
+
+    from django.apps import apps
+
+    expected = _overall_rows()
+    AwardTallyOverall.objects.all().delete()
+    migration = importlib.import_module("tdkt.reports.migrations.0002_award_tally_overall")
+    migration.fill(apps, None)
+    assert _overall_rows() == expected != []

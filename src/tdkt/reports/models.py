@@ -106,3 +106,29 @@ class AwardTallyTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit_id} {self.award_code}: {self.count}"
+
+
+class AwardTallyOverall(models.Model):
+    """`AwardTallyTotal` summed over the units: one row per year, award code, level, subject and revoked
+    flag, a few hundred a year however many units there are. The statistics of a user who sees every
+    unit, with no unit chosen, read this: summing `AwardTallyTotal` was one row per unit × code × year
+    (8.5 ms of a 36 ms page at 287 units, and growing with the units)."""
+
+    year = models.PositiveSmallIntegerField(_("năm thành tích"))
+    award_code = models.CharField(_("danh hiệu, hình thức"), max_length=30)
+    issuer_level = models.CharField(_("cấp khen"), max_length=20, blank=True)
+    person = models.BooleanField(_("cá nhân"))
+    revoked = models.BooleanField(_("đã huỷ bỏ"), default=False)
+    count = models.PositiveIntegerField(_("số lượt"))
+    women = models.PositiveIntegerField(_("trong đó nữ"), default=0)
+    minorities = models.PositiveIntegerField(_("trong đó dân tộc thiểu số"), default=0)
+    direct = models.PositiveIntegerField(_("trong đó lao động trực tiếp"), default=0)
+    leaders = models.PositiveIntegerField(_("trong đó lãnh đạo, quản lý"), default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp khen thưởng theo năm (toàn bộ đơn vị)")
+        verbose_name_plural = _("tổng hợp khen thưởng theo năm (toàn bộ đơn vị)")
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.award_code}: {self.count}"

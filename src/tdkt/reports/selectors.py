@@ -29,7 +29,7 @@ from tdkt.movements.enums import RegistrationStatus
 from tdkt.movements.models import Registration
 from tdkt.org.enums import AwardCode, IssuerLevel
 from tdkt.org.models import AwardRecord, Unit
-from tdkt.reports.models import AwardTallyTotal, StaffTally
+from tdkt.reports.models import AwardTallyOverall, AwardTallyTotal, StaffTally
 from tdkt.rulebook.services import award_level, regime_for_year, rulebook_text
 
 KINH = "Kinh"
@@ -82,11 +82,16 @@ def _unit_q(f: StatFilter, field_name: str = "unit") -> Q:
     return Q(**{f"{field_name}__path__startswith": f.unit.path})
 
 
-def awards(scope: Scope, f: StatFilter) -> QuerySet[AwardTallyTotal]:
+def awards(scope: Scope, f: StatFilter, *, per_unit: bool = True) -> QuerySet:
     """The summary rows of the filter (services.tally_refresh), in force and revoked alike (callers split
-    them): a few per (year, unit, award code), however many award records there are."""
-    qs = scope.filter(AwardTallyTotal.objects.all(), "unit")
-    qs = qs.filter(_unit_q(f), year__gte=f.year_from, year__lte=f.year_to)
+    them): a few per (year, unit, award code), however many award records there are. With `per_unit`
+    False, for a user who sees every unit and no unit chosen, the whole tree's rows (AwardTallyOverall:
+    the same columns but the unit, a few per year and code) — the same sums, from far fewer rows."""
+    if not per_unit and scope.everything and f.unit is None:
+        qs = AwardTallyOverall.objects.filter(year__gte=f.year_from, year__lte=f.year_to)
+    else:
+        qs = scope.filter(AwardTallyTotal.objects.all(), "unit")
+        qs = qs.filter(_unit_q(f), year__gte=f.year_from, year__lte=f.year_to)
     if f.level == NO_LEVEL:
         qs = qs.filter(issuer_level="")
     elif f.level:
@@ -582,7 +587,7 @@ class Statistics:
 def statistics(scope: Scope, f: StatFilter) -> Statistics:
     """Everything the statistics page shows, in a fixed number of queries."""
     qs = awards(scope, f)
-    counted = cube(qs)
+    counted = cube(awards(scope, f, per_unit=False))
     years = by_year(counted, f)
     charts = [years, by_level(counted), by_award(counted), by_unit(qs, scope, f)]
     share_rows, staff = shares(counted, scope, f)

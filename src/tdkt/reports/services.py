@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tdkt.org.enums import UnitKind
 from tdkt.org.models import AwardRecord, Person
-from tdkt.reports.models import AwardTally, AwardTallyTotal, StaffTally, TallyYear
+from tdkt.reports.models import AwardTally, AwardTallyOverall, AwardTallyTotal, StaffTally, TallyYear
 
 KINH = "Kinh"
 
@@ -140,7 +140,8 @@ def tally_refresh(*, years: Iterable[int] | None = None, unit_ids: Iterable[int]
 
 
 def _totals(year: int, unit_list: list[int] | None) -> None:
-    """The page's coarser rows of `year` (AwardTallyTotal), summed from the detail just written."""
+    """The page's coarser rows of `year` (AwardTallyTotal), summed from the detail just written, and the
+    whole tree's (AwardTallyOverall), summed from those."""
     old = AwardTallyTotal.objects.filter(year=year)
     detail = AwardTally.objects.filter(year=year).order_by()
     if unit_list is not None:
@@ -169,6 +170,32 @@ def _totals(year: int, unit_list: list[int] | None) -> None:
                 leaders=r["ld"] or 0,
             )  # fmt: skip
             for r in rows.iterator(chunk_size=5000)
+        ),
+        batch_size=2000,
+    )
+    # the whole tree's rows of the year, summed again from every unit's (a partial refresh changed some)
+    AwardTallyOverall.objects.filter(year=year).delete()
+    overall = (
+        AwardTallyTotal.objects.filter(year=year)
+        .order_by()
+        .values("award_code", "issuer_level", "person", "revoked")
+        .annotate(n=Sum("count"), w=Sum("women"), m=Sum("minorities"), d=Sum("direct"), ld=Sum("leaders"))
+    )
+    AwardTallyOverall.objects.bulk_create(
+        (
+            AwardTallyOverall(
+                year=year,
+                award_code=r["award_code"],
+                issuer_level=r["issuer_level"],
+                person=r["person"],
+                revoked=r["revoked"],
+                count=r["n"],
+                women=r["w"],
+                minorities=r["m"],
+                direct=r["d"],
+                leaders=r["ld"],
+            )  # fmt: skip
+            for r in overall
         ),
         batch_size=2000,
     )

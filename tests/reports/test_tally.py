@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tdkt.awards.services import award_revoke
 from tdkt.core.models import Job
-from tdkt.org.models import AwardRecord, Person
+from tdkt.org.models import AwardRecord, Person, Unit
 from tdkt.reports import services
 from tdkt.reports.models import AwardTally, AwardTallyOverall, AwardTallyTotal, TallyYear
 from tests.factories import make_user
@@ -258,9 +258,26 @@ def test_who_sees_every_unit_gets_from_the_whole_trees_rows_what_the_units_rows_
             overall = selectors.awards(everything, f, per_unit=False)
             assert overall.model is AwardTallyOverall
             assert sorted(selectors.cube(overall)) == sorted(selectors.cube(selectors.awards(everything, f)))
-    # a unit chosen, or a user who does not see every unit: the units' rows
-    f = selectors.StatFilter(year_from=YEAR - 2, year_to=YEAR, unit=reg.units["b"])
-    assert selectors.awards(everything, f, per_unit=False).model is AwardTallyTotal
+    # the ministry's own officers see the subtree of the one top unit: every unit too
+    f = selectors.StatFilter(year_from=YEAR - 2, year_to=YEAR)
+    ministry = Scope(subtree_paths=(reg.units["root"].path,))
+    assert selectors.awards(ministry, f, per_unit=False).model is AwardTallyOverall
+    # a unit chosen, a user who sees part of the tree, or a second top unit the scope does not cover: the
+    # units' rows, filtered by the scope
+    chosen = selectors.StatFilter(year_from=YEAR - 2, year_to=YEAR, unit=reg.units["b"])
+    assert selectors.awards(everything, chosen, per_unit=False).model is AwardTallyTotal
+    part = Scope(subtree_paths=(reg.units["b"].path,))
+    assert selectors.awards(part, f, per_unit=False).model is AwardTallyTotal
+    assert sorted(selectors.cube(selectors.awards(part, f, per_unit=False))) != sorted(
+        selectors.cube(selectors.awards(everything, f, per_unit=False))
+    )
+    # the page's scope and the export's together: every unit only when both see every unit
+    assert (
+        selectors.awards(selectors.Scopes(everything, ministry), f, per_unit=False).model is AwardTallyOverall
+    )
+    assert selectors.awards(selectors.Scopes(everything, part), f, per_unit=False).model is AwardTallyTotal
+    Unit.objects.create(code="KHAC", name="Cơ quan khác", kind=reg.units["root"].kind)
+    assert selectors.awards(ministry, f, per_unit=False).model is AwardTallyTotal
 
 
 def test_the_migration_fills_the_whole_trees_rows_of_the_years_already_computed(reg):

@@ -37,7 +37,11 @@ class Scope:
             return False
         if unit.pk in self.unit_ids:
             return True
-        return any(unit.path.startswith(p) for p in self.subtree_paths)
+        return self.covers_path(unit.path)
+
+    def covers_path(self, path: str) -> bool:
+        """Whether the unit at `path` lies in one of the scope's subtrees (or the scope is everything)."""
+        return self.everything or any(path.startswith(p) for p in self.subtree_paths)
 
     def covers_record(self, obj, unit) -> bool:
         """A record of a person or collective (an award, a nomination): the user's own, or its `unit`

@@ -61,6 +61,9 @@ class Scopes:
             qs = s.filter(qs, field_name)
         return qs
 
+    def covers_path(self, path: str) -> bool:
+        return all(s.covers_path(path) for s in self.scopes)
+
 
 @dataclass(frozen=True)
 class StatFilter:
@@ -82,12 +85,24 @@ def _unit_q(f: StatFilter, field_name: str = "unit") -> Q:
     return Q(**{f"{field_name}__path__startswith": f.unit.path})
 
 
+def sees_every_unit(scope: Scope | Scopes) -> bool:
+    """Whether `scope` covers every unit there is: everything, or the subtree of every top unit (closed
+    ones included: their rows are in the whole tree's sums too). One small query unless everything."""
+    if scope.everything:
+        return True
+    if not scope.subtree_paths:  # (Scopes: the narrowest one's)
+        return False
+    tops = Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
+    return all(scope.covers_path(path) for path in tops)
+
+
 def awards(scope: Scope, f: StatFilter, *, per_unit: bool = True) -> QuerySet:
     """The summary rows of the filter (services.tally_refresh), in force and revoked alike (callers split
     them): a few per (year, unit, award code), however many award records there are. With `per_unit`
-    False, for a user who sees every unit and no unit chosen, the whole tree's rows (AwardTallyOverall:
-    the same columns but the unit, a few per year and code) — the same sums, from far fewer rows."""
-    if not per_unit and scope.everything and f.unit is None:
+    False, for a user who sees every unit (the administrator, the ministry's own officers) and no unit
+    chosen, the whole tree's rows (AwardTallyOverall: the same columns but the unit, a few per year and
+    code) — the same sums, from far fewer rows."""
+    if not per_unit and f.unit is None and sees_every_unit(scope):
         qs = AwardTallyOverall.objects.filter(year__gte=f.year_from, year__lte=f.year_to)
     else:
         qs = scope.filter(AwardTallyTotal.objects.all(), "unit")
